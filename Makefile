@@ -1,0 +1,49 @@
+# Two commands do everything on a fresh machine (see README.md):
+#   make book   build the HTML book into _build/html (executing every chapter)
+#   make test   unit tests + doctests, nbval on every chapter, and a -W book build
+# Both create or refresh the virtual environment .venv first (idempotent).
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.rmtdyn-installed
+
+.PHONY: book test unit nbval book-strict bench lab lock clean env
+
+env: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
+	touch $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . --path-output .
+
+test: unit nbval book-strict
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests lib/rmtdyn --doctest-modules -q
+
+nbval: $(STAMP)
+	$(BIN)/python -m pytest --nbval chapters --sanitize-with tests/nbval-sanitize.cfg -q -p no:cacheprovider
+
+book-strict: $(STAMP)
+	$(BIN)/jupyter-book build . --path-output . -W -n --keep-going
+
+bench: $(STAMP)
+	$(BIN)/python tests/benchmark.py
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=.
+
+lock: $(STAMP)
+	{ echo "# Exact versions of everything the book, the notebooks and the tests run with."; \
+	  echo "# Regenerate with: make lock (pip freeze of a fresh environment)."; \
+	  $(BIN)/python -m pip freeze --exclude-editable; } > requirements.txt
+
+clean:
+	rm -rf _build

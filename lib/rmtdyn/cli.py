@@ -1,0 +1,129 @@
+"""Command line: quick numbers from the theory and from simulation.
+
+::
+
+    python -m rmtdyn predict  --c 0.5 --mu2 4 --sigma2 0.1 --alpha 0.01 --t 0 10 100 1000 inf [--dynamics flow|gd] [--json]
+    python -m rmtdyn simulate --p 256 --n 512 --mu2 4 --sigma2 0.1 --alpha 0.01 --t 0 10 100 1000 --runs 50 --seed 0 [--dynamics flow|gd] [--json]
+
+``--json`` prints one strict-JSON object (infinite numbers as the string
+``"inf"``).  Bad input exits with status 2 and a one-line message saying what is
+wrong and what is allowed.
+"""
+
+import argparse
+import json
+import math
+import sys
+
+import numpy as np
+
+from .dynamics import simulate
+from .params import Problem
+from .theory import predict
+
+__all__ = ["main"]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, no usage dump, no traceback
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _number(name, allowed, check):
+    def parse(text):
+        try:
+            x = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be a number ({allowed}); got {text!r}") from None
+        if math.isnan(x) or not check(x):
+            raise argparse.ArgumentTypeError(f"{name} must satisfy {allowed}; got {text!r}")
+        return x
+    return parse
+
+
+def _integer(name, minimum):
+    def parse(text):
+        try:
+            x = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be a whole number >= {minimum}; got {text!r}") from None
+        if x < minimum:
+            raise argparse.ArgumentTypeError(f"{name} must be a whole number >= {minimum}; got {text!r}")
+        return x
+    return parse
+
+
+def _time(text):
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--t takes times >= 0 or 'inf'; got {text!r}") from None
+    if math.isnan(x) or x < 0:
+        raise argparse.ArgumentTypeError(f"--t takes times >= 0 or 'inf'; got {text!r}")
+    return x
+
+
+def _common(sp):
+    sp.add_argument("--mu2", required=True, type=_number("--mu2", "mu2 = ||mu||^2 > 0", lambda x: 0 < x < math.inf))
+    sp.add_argument("--sigma2", default=0.0, type=_number("--sigma2", "a variance >= 0", lambda x: 0 <= x < math.inf))
+    sp.add_argument("--alpha", default=0.01, type=_number("--alpha", "learning rate alpha > 0", lambda x: 0 < x < math.inf))
+    sp.add_argument("--pi", default=0.5, type=_number("--pi", "class proportion 0 < pi < 1", lambda x: 0 < x < 1))
+    sp.add_argument("--t", required=True, nargs="+", type=_time,
+                    help="times (flow) or step counts (gd); 'inf' for the limit")
+    sp.add_argument("--dynamics", choices=("flow", "gd"), default="flow",
+                    help="gradient flow exp(-alpha t x) or discrete GD (1 - alpha x)^k")
+    sp.add_argument("--json", action="store_true", help="print one strict-JSON object")
+
+
+def build_parser():
+    parser = _Parser(prog="rmtdyn", description="Dynamics of learning by random matrix theory.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    pr = sub.add_parser("predict", help="asymptotic test/training error at the given times")
+    pr.add_argument("--c", required=True, type=_number("--c", "c = p/n > 0", lambda x: 0 < x < math.inf))
+    _common(pr)
+    si = sub.add_parser("simulate", help="Monte-Carlo test/training error at the given times")
+    si.add_argument("--p", required=True, type=_integer("--p", 1))
+    si.add_argument("--n", required=True, type=_integer("--n", 2))
+    si.add_argument("--runs", default=50, type=_integer("--runs", 1))
+    si.add_argument("--seed", default=0, type=_integer("--seed", 0))
+    _common(si)
+    return parser
+
+
+def _table(columns):
+    names = list(columns)
+    rows = zip(*(columns[k] for k in names))
+    width = 14
+    out = ["".join(f"{k:>{width}}" for k in names)]
+    for row in rows:
+        out.append("".join(f"{'—' if v is None else (v if isinstance(v, str) else f'{v:.6g}'):>{width}}"
+                           for v in row))
+    return "\n".join(out)
+
+
+def main(argv=None):
+    """Entry point of ``python -m rmtdyn``; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "predict":
+            problem = Problem(c=args.c, mu2=args.mu2, sigma2=args.sigma2, alpha=args.alpha, pi=args.pi)
+            result = predict(problem, np.array(args.t), dynamics=args.dynamics).as_dict()
+        else:
+            if not all(math.isfinite(t) for t in args.t):
+                raise ValueError("--t must be finite for simulate (inf is only for predict)")
+            problem = Problem(p=args.p, n=args.n, mu2=args.mu2, sigma2=args.sigma2, alpha=args.alpha,
+                              pi=args.pi)
+            result = simulate(problem, np.array(args.t), runs=args.runs, seed=args.seed,
+                              dynamics=args.dynamics).as_dict()
+    except ValueError as exc:
+        parser.exit(2, f"rmtdyn {args.command}: error: {exc}\n")
+    if args.json:
+        print(json.dumps(result, allow_nan=False))
+    else:
+        print(_table(result))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,96 @@
+"""Spectral filters of gradient flow and gradient descent.
+
+Gradient descent on :math:`L(w) = \\frac1{2n}\\|y^T - w^T X\\|^2` acts on each
+eigen-direction of :math:`M = XX^T/n` independently (book chapter 2, eq.
+``w-closed-form``):
+
+.. math::
+
+    w(t) = f_t(M)\\, w_0 + g_t(M)\\, \\frac{Xy}{n}, \\qquad g_t(x) = \\frac{1 - f_t(x)}{x},
+
+with :math:`f_t(x) = e^{-\\alpha t x}` for gradient flow and
+:math:`f_k(x) = (1 - \\alpha x)^k` after :math:`k` steps of gradient descent.
+:math:`g_t` is entire (:math:`g_t(0) = \\alpha t`); it is computed here without
+cancellation for small :math:`x`.
+"""
+
+import numpy as np
+
+from . import _checks
+
+__all__ = ["filters"]
+
+
+def filters(x, t, *, alpha, dynamics="flow"):
+    """Return :math:`f_t(x)` and :math:`g_t(x) = (1 - f_t(x))/x` on a grid.
+
+    Parameters
+    ----------
+    x : array_like, shape (N,)
+        Points (eigenvalues, quadrature nodes or complex contour nodes).
+    t : array_like, shape (T,)
+        Times (flow) or step counts (GD); ``inf`` gives the limits
+        :math:`f_\\infty = \\mathbb 1_{x = 0}`, :math:`g_\\infty = 1/x`.
+    alpha : float
+        Learning rate.
+    dynamics : {"flow", "gd"}
+        Gradient flow :math:`e^{-\\alpha t x}` or gradient descent :math:`(1-\\alpha x)^k`.
+
+    Returns
+    -------
+    f, g : ndarray, shape (T, N)
+
+    Notes
+    -----
+    .. math::
+
+        g_t(x) = -\\frac{\\operatorname{expm1}(-\\alpha t x)}{x}
+        \\quad\\text{(flow)},\\qquad
+        g_k(x) = -\\frac{\\operatorname{expm1}(k \\log(1 - \\alpha x))}{x}
+        \\quad\\text{(GD, } \\alpha x < 1\\text{)},
+
+    and :math:`g(0) = \\alpha t` (resp. :math:`\\alpha k`).  At :math:`t = \\infty`
+    the value at :math:`x = 0` is :math:`f = 1` and :math:`g = \\infty`.
+
+    Examples
+    --------
+    >>> f, g = filters([0.0, 1.0], [0.0, 10.0], alpha=0.1)
+    >>> f.round(6).tolist(), g.round(6).tolist()
+    ([[1.0, 1.0], [1.0, 0.367879]], [[0.0, 0.0], [1.0, 0.632121]])
+    """
+    dynamics = _checks.dynamics(dynamics)
+    t = _checks.times(t, integer=(dynamics == "gd"))
+    alpha = _checks.real_scalar(alpha, "alpha", low=0, allowed="learning rate alpha > 0")
+    x = np.atleast_1d(np.asarray(x))
+    if x.ndim != 1:
+        raise ValueError(f"x must be 1-D; got shape {x.shape}")
+    cplx = np.iscomplexobj(x)
+    T = t[:, None]
+    X = x[None, :]
+    zero = X == 0
+    Xs = np.where(zero, 1.0, X)
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        if dynamics == "flow":
+            em1 = np.expm1(-alpha * T * Xs)
+            f = em1 + 1
+            g = -em1 / Xs
+        else:
+            one_minus = 1 - alpha * Xs
+            small = (alpha * Xs).real < 1 if cplx else alpha * Xs < 1
+            logb = np.log1p(np.where(small, -alpha * Xs, 0.0))
+            em1 = np.expm1(np.where(small, T * logb, 0.0))
+            # T * logb is 0 * -inf only when alpha*x == 1 exactly, which is not 'small'
+            power = np.where(small, em1 + 1, one_minus ** np.where(np.isinf(T), 1.0, T))
+            if np.isinf(T).any():
+                # (1 - alpha x)^inf: 0 inside the stable window |1 - alpha x| < 1
+                inf_rows = np.isinf(T) & np.ones_like(X, dtype=bool)
+                stable = np.abs(one_minus) < 1
+                power = np.where(inf_rows, np.where(stable, 0.0, np.where(np.abs(one_minus) == 1,
+                                                                          one_minus, np.inf)), power)
+            f = power
+            g = np.where(small, -em1 / Xs, (1 - power) / Xs)
+    f = np.where(zero, 1.0, f)
+    g = np.where(zero, alpha * T, g)
+    if not cplx:
+        f, g = f.real, g.real
+    return f, g
