@@ -99,7 +99,11 @@ def _auto_contour(problem, t, dynamics, rho_max=1.6, growth=5.0):
         if np.log(np.abs(f).max()) <= growth or rho < 1.002:
             break
         rho = 1 + 0.7 * (rho - 1)
-    return ellipse(left, right, rho=rho)
+    # nodes: rho^-N < 1e-16 for the singularities inside, plus enough to resolve the
+    # entire factor f_t^2 (Chebyshev degree ~ 2 alpha t (right - left)), with a margin of 2
+    scale = problem.alpha * float(t_max[0]) * (right - left)
+    nodes = max(256, int(math.ceil(37.0 / math.log(rho) + 4.0 * scale)))
+    return ellipse(left, right, rho=rho, nodes=nodes)
 
 
 def predict_contour(problem, t, *, dynamics="flow", contour=None):

@@ -124,6 +124,8 @@ class _Spectral:
 
     def coefficients(self, w0, t, alpha, dynamics):
         f, g = filters(self.lam, t, alpha=alpha, dynamics=dynamics)
+        # null directions get no gradient: g(0) b = 0 there (g(0) = inf at t = inf)
+        g[:, self.null] = 0.0
         return f * (self.U.T @ w0) + g * self.b  # (T, p) in the eigenbasis
 
 
