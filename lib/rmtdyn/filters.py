@@ -64,33 +64,35 @@ def filters(x, t, *, alpha, dynamics="flow"):
     x = np.atleast_1d(np.asarray(x))
     if x.ndim != 1:
         raise ValueError(f"x must be 1-D; got shape {x.shape}")
-    cplx = np.iscomplexobj(x)
     T = t[:, None]
-    X = x[None, :]
-    zero = X == 0
-    Xs = np.where(zero, 1.0, X)
+    zero = x == 0
+    has_zero = bool(zero.any())
+    X = np.where(zero, 1.0, x)[None, :] if has_zero else x[None, :]
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         if dynamics == "flow":
-            em1 = np.expm1(-alpha * T * Xs)
+            em1 = np.expm1((-alpha * T) * X)
             f = em1 + 1
-            g = -em1 / Xs
+            g = em1 / (-X)
         else:
-            one_minus = 1 - alpha * Xs
-            small = (alpha * Xs).real < 1 if cplx else alpha * Xs < 1
-            logb = np.log1p(np.where(small, -alpha * Xs, 0.0))
-            em1 = np.expm1(np.where(small, T * logb, 0.0))
-            # T * logb is 0 * -inf only when alpha*x == 1 exactly, which is not 'small'
-            power = np.where(small, em1 + 1, one_minus ** np.where(np.isinf(T), 1.0, T))
-            if np.isinf(T).any():
-                # (1 - alpha x)^inf: 0 inside the stable window |1 - alpha x| < 1
-                inf_rows = np.isinf(T) & np.ones_like(X, dtype=bool)
-                stable = np.abs(one_minus) < 1
-                power = np.where(inf_rows, np.where(stable, 0.0, np.where(np.abs(one_minus) == 1,
-                                                                          one_minus, np.inf)), power)
-            f = power
-            g = np.where(small, -em1 / Xs, (1 - power) / Xs)
-    f = np.where(zero, 1.0, f)
-    g = np.where(zero, alpha * T, g)
-    if not cplx:
-        f, g = f.real, g.real
+            ax = alpha * X
+            small = ax.real < 1  # log1p(-alpha x) is analytic there (for complex x too)
+            if small.all():
+                em1 = np.expm1(T * np.log1p(-ax))
+                f = em1 + 1
+                g = em1 / (-X)
+            else:
+                one_minus = 1 - ax
+                logb = np.log1p(np.where(small, -ax, 0.0))
+                em1 = np.expm1(np.where(small, T * logb, 0.0))
+                power = np.where(small, em1 + 1, one_minus ** np.where(np.isinf(T), 1.0, T))
+                if np.isinf(t).any():
+                    # (1 - alpha x)^inf: 0 inside the stable window |1 - alpha x| < 1
+                    r = np.abs(one_minus)
+                    lim = np.where(r < 1, 0.0, np.where(r == 1, one_minus, np.inf))
+                    power = np.where(np.isinf(T), lim, power)
+                f = power
+                g = np.where(small, em1 / (-X), (1 - power) / X)
+    if has_zero:
+        f = np.where(zero, 1.0, f)
+        g = np.where(zero, alpha * T, g)
     return f, g

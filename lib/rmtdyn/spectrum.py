@@ -292,9 +292,9 @@ def integrate_nu(h_nodes, h_zero, c, rule):
         ``(x, w)`` from :func:`bulk_rule`.
     """
     x, w = rule
-    h_nodes = np.asarray(h_nodes)
-    h_zero = np.asarray(h_zero)
-    return h_zero + ((h_nodes - h_zero[..., None]) / x) @ w / (2 * np.pi * c)
+    v = w / (2 * np.pi * c * x)  # bounded: w ~ sin^2 vanishes where x -> lambda_- = 0
+    # linear in h, so the divided difference is applied to the weights, not to h
+    return np.asarray(h_zero) * (1 - v.sum()) + np.asarray(h_nodes) @ v
 
 
 def integrate_mu(h_nodes, h_spike, c, mu2, rule):
@@ -320,8 +320,8 @@ def integrate_mu(h_nodes, h_spike, c, mu2, rule):
             raise ValueError("the direct bulk rule omits the spike atom; it is only valid "
                              "below the phase transition (mu2**2 <= c)")
         return (h_nodes / (ls - x)) @ w / (2 * np.pi)
-    h_spike = np.asarray(h_spike)
-    return mu2 * h_spike + ((h_nodes - h_spike[..., None]) / (ls - x)) @ w / (2 * np.pi)
+    v = w / (2 * np.pi * (ls - x))  # bounded even at the transition (w ~ sin^2 at the edge)
+    return np.asarray(h_spike) * (mu2 - v.sum()) + h_nodes @ v
 
 
 def nu_expect(h, c, *, nodes=DEFAULT_NODES):
