@@ -29,7 +29,7 @@ unit: $(STAMP)
 	$(BIN)/python -m pytest tests lib/rmtdyn --doctest-modules -q
 
 nbval: $(STAMP)
-	$(BIN)/python -m pytest --nbval chapters --sanitize-with tests/nbval-sanitize.cfg -q -p no:cacheprovider
+	$(BIN)/python -m pytest --nbval chapters --nbval-sanitize-with tests/nbval-sanitize.cfg -q
 
 book-strict: $(STAMP)
 	$(BIN)/jupyter-book build . --path-output . -W -n --keep-going
