@@ -28,7 +28,8 @@ from .params import Problem
 from .spectrum import mp_stieltjes
 from .theory import Prediction, error_rate
 
-__all__ = ["Contour", "ellipse", "contour_integral", "predict_contour"]
+__all__ = ["Contour", "ellipse", "for_problem", "contour_integral", "matrix_function",
+           "predict_contour"]
 
 
 @dataclass(frozen=True)
@@ -87,23 +88,84 @@ def contour_integral(values, contour):
     return np.real(np.asarray(values) @ contour.dz)
 
 
-def _auto_contour(problem, t, dynamics, rho_max=1.6, growth=5.0):
-    # Shrink rho until max |f_t| on the contour is at most e^growth for the largest
-    # time: beyond that the cancellation in the integrals costs digits.
+def for_problem(problem, t=None, *, dynamics="flow", tol=1e-14, rho_max=1.6, growth=5.0):
+    """The contour the theorem needs, chosen from the problem's limiting spectrum.
+
+    A Bernstein ellipse with foci 0 and :math:`\\lambda_{\\max}` (so it encloses
+    the origin, the bulk and the spike when isolated).  Its parameter
+    :math:`\\rho \\le` ``rho_max`` is shrunk until :math:`|f_t(z)| \\le e^{\\mathrm{growth}}`
+    on it for the largest time (beyond that the integrals lose digits to
+    cancellation), and its number of nodes is chosen for the accuracy ``tol``:
+
+    .. math::
+
+        N = \\Big\\lceil \\frac{\\log(1/\\mathrm{tol})}{\\log\\rho} + 4\\alpha t_{\\max}\\lambda_{\\max}\\Big\\rceil,
+
+    the first term for the singularities inside (error :math:`\\sim\\rho^{-N}`), the
+    second to resolve the entire factor :math:`f_t^2` (with a margin of 2).
+
+    Examples
+    --------
+    >>> C = for_problem(Problem(c=0.5, mu2=4.0), [10.0, 100.0])
+    >>> round(C.left, 3), round(C.right, 3), C.z.size >= 256
+    (0.0, 5.625, True)
+    """
+    if not isinstance(problem, Problem):
+        raise ValueError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
+    dynamics = _checks.dynamics(dynamics)
+    tol = _checks.real_scalar(tol, "tol", low=0, high=1, allowed="0 < tol < 1")
+    t_max = 0.0 if t is None else float(_checks.times(t, integer=(dynamics == "gd")).max())
+    if not np.isfinite(t_max):
+        raise ValueError("the contour form needs finite times; use rmtdyn.predict for t = inf")
     left, right = 0.0, problem.lambda_max
-    t_max = np.array([t.max()])
-    rho = rho_max
-    while True:
+    rho = _checks.real_scalar(rho_max, "rho_max", low=1, allowed="rho_max > 1")
+    while t_max > 0:
         C = ellipse(left, right, rho=rho, nodes=256)
-        f, _ = filters(C.z, t_max, alpha=problem.alpha, dynamics=dynamics)
+        f, _ = filters(C.z, [t_max], alpha=problem.alpha, dynamics=dynamics)
         if np.log(np.abs(f).max()) <= growth or rho < 1.002:
             break
         rho = 1 + 0.7 * (rho - 1)
-    # nodes: rho^-N < 1e-16 for the singularities inside, plus enough to resolve the
-    # entire factor f_t^2 (Chebyshev degree ~ 2 alpha t (right - left)), with a margin of 2
-    scale = problem.alpha * float(t_max[0]) * (right - left)
-    nodes = max(256, int(math.ceil(37.0 / math.log(rho) + 4.0 * scale)))
+    scale = problem.alpha * t_max * (right - left)
+    nodes = max(256, int(math.ceil(math.log(1 / tol) / math.log(rho) + 4.0 * scale)))
     return ellipse(left, right, rho=rho, nodes=nodes)
+
+
+def matrix_function(M, a, b, f, contour):
+    """:math:`a^T f(M)\\, b` by Cauchy's formula with the exact resolvent of a finite matrix.
+
+    .. math::
+
+        a^T f(M)\\, b = -\\frac{1}{2\\pi i}\\oint_\\gamma f(z)\\, a^T (M - zI)^{-1} b\\, dz
+
+    (book chapter 4, eq. ``cauchy-matrix``), one linear solve per node; ``contour``
+    must enclose every eigenvalue of ``M`` and ``f`` be analytic inside it.
+
+    Parameters
+    ----------
+    M : ndarray, shape (p, p)
+        Symmetric matrix.
+    a, b : ndarray, shape (p,)
+    f : callable
+        Vectorised analytic function of a complex array.
+    contour : Contour
+
+    Examples
+    --------
+    >>> M = np.array([[2.0, 1.0], [1.0, 2.0]]); a = np.array([1.0, 0.0])
+    >>> C = ellipse(0.5, 3.5, rho=2.0)
+    >>> round(float(matrix_function(M, a, a, np.exp, C)), 10) == round(float(np.cosh(1) * np.e**2), 10)
+    True
+    """
+    M = _checks.finite_array(M, "M", ndim=2)
+    p = M.shape[0]
+    if M.shape != (p, p):
+        raise ValueError(f"M must be square; got shape {M.shape}")
+    a = _checks.finite_array(a, "a", ndim=1, shape=(p,))
+    b = _checks.finite_array(b, "b", ndim=1, shape=(p,))
+    if not isinstance(contour, Contour):
+        raise ValueError("contour must be an rmtdyn.contour.Contour (see ellipse())")
+    vals = np.array([a @ np.linalg.solve(M - zj * np.eye(p), b) for zj in contour.z])
+    return -contour_integral(np.asarray(f(contour.z)) * vals, contour)
 
 
 def predict_contour(problem, t, *, dynamics="flow", contour=None):
@@ -142,7 +204,7 @@ def predict_contour(problem, t, *, dynamics="flow", contour=None):
         raise ValueError("the contour form needs finite times; use rmtdyn.predict for t = inf")
     if dynamics == "gd":
         problem.check_gd_step()
-    C = contour if contour is not None else _auto_contour(problem, t, dynamics)
+    C = contour if contour is not None else for_problem(problem, t, dynamics=dynamics)
     if not isinstance(C, Contour):
         raise ValueError("contour must be an rmtdyn.contour.Contour (see ellipse())")
     c, mu2, s2 = problem.c, problem.mu2, problem.sigma2

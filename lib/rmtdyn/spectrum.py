@@ -29,6 +29,7 @@ __all__ = [
     "mp_edges", "mp_density", "mp_atom", "mp_stieltjes", "empirical_stieltjes",
     "spike_location", "spike_weight", "mu_density", "mu_bulk_mass", "mu_stieltjes",
     "bulk_rule", "integrate_nu", "integrate_mu", "nu_expect", "mu_expect",
+    "resolvent", "deterministic_equivalent", "bilinear_de", "density_from_stieltjes",
     "DEFAULT_NODES",
 ]
 
@@ -350,3 +351,110 @@ def mu_expect(h, c, mu2, *, nodes=DEFAULT_NODES):
     c, mu2 = _c(c), _mu2(mu2)
     rule = bulk_rule(c, nodes)
     return integrate_mu(h(rule[0]), h(np.asarray(spike_location(c, mu2))), c, mu2, rule)
+
+
+def resolvent(M, z):
+    """Resolvent :math:`Q(z) = (M - zI)^{-1}` of a symmetric matrix (book chapter 3, eq. ``resolvent``).
+
+    Computed by a linear solve, not from an eigendecomposition.
+
+    Examples
+    --------
+    >>> resolvent(np.diag([1.0, 3.0]), 2j).round(3).tolist()
+    [[(0.2+0.4j), 0j], [0j, (0.231+0.154j)]]
+    """
+    M = _checks.finite_array(M, "M", ndim=2)
+    if M.shape[0] != M.shape[1]:
+        raise ValueError(f"M must be square; got shape {M.shape}")
+    z = complex(z)
+    return np.linalg.solve(M - z * np.eye(M.shape[0]), np.eye(M.shape[0], dtype=complex))
+
+
+def _mean_vector(mu):
+    mu = _checks.finite_array(mu, "mu", ndim=1)
+    if not (mu @ mu) > 0:
+        raise ValueError("mu must be a non-zero vector (the class mean)")
+    return mu
+
+
+def deterministic_equivalent(z, c, mu):
+    """Deterministic equivalent :math:`\\bar Q(z)` of the resolvent of :math:`XX^T/n`, :math:`X = \\mu y^T + Z`.
+
+    .. math::
+
+        \\bar Q(z) = m(z)\\, I_p - \\frac{m(z)^2}{1 + (\\|\\mu\\|^2 + c)\\, m(z)}\\,\\mu\\mu^T
+
+    (book chapter 3, eq. ``qbar``): for deterministic :math:`a, b` of bounded norm
+    and :math:`A` of bounded operator norm, :math:`a^T(Q - \\bar Q)b \\to 0` and
+    :math:`\\frac1p\\operatorname{tr}A(Q - \\bar Q) \\to 0` almost surely.
+
+    Parameters
+    ----------
+    z : complex
+        A point off :math:`[\\lambda_-, \\lambda_+] \\cup \\{\\lambda_s\\}` (and off 0 if c > 1).
+    c : float
+        Ratio :math:`p/n`.
+    mu : array_like, shape (p,)
+        The class mean.
+
+    Returns
+    -------
+    ndarray, shape (p, p), complex
+
+    Examples
+    --------
+    >>> Qb = deterministic_equivalent(-1.0, 0.5, np.array([2.0, 0.0]))
+    >>> np.round(Qb.real, 4).tolist()
+    [[0.2039, 0.0], [0.0, 0.5616]]
+    """
+    c = _c(c)
+    mu = _mean_vector(mu)
+    m = complex(mp_stieltjes(complex(z), c))
+    mu2 = float(mu @ mu)
+    return m * np.eye(mu.size) - (m * m / (1 + (mu2 + c) * m)) * np.outer(mu, mu)
+
+
+def bilinear_de(a, b, z, c, mu):
+    """:math:`a^T \\bar Q(z) b` without forming the matrix, for an array of ``z``.
+
+    .. math::
+
+        a^T\\bar Q(z) b = m(z)\\, a^Tb - \\frac{m(z)^2\\,(a^T\\mu)(\\mu^Tb)}{1 + (\\|\\mu\\|^2 + c)\\, m(z)}
+
+    Examples
+    --------
+    >>> mu = np.array([2.0, 0.0])
+    >>> round(complex(bilinear_de(mu, mu, -1.0, 0.5, mu)).real, 6)
+    0.81568
+    """
+    c = _c(c)
+    mu = _mean_vector(mu)
+    a = _checks.finite_array(a, "a", ndim=1, shape=mu.shape)
+    b = _checks.finite_array(b, "b", ndim=1, shape=mu.shape)
+    m = mp_stieltjes(z, c)
+    mu2 = float(mu @ mu)
+    return m * (a @ b) - m * m * (a @ mu) * (mu @ b) / (1 + (mu2 + c) * m)
+
+
+def density_from_stieltjes(stieltjes, x, *, eps=1e-9):
+    """Density recovered by the inversion formula :math:`\\frac1\\pi\\operatorname{Im} s(x + i\\varepsilon)`.
+
+    Parameters
+    ----------
+    stieltjes : callable
+        Vectorised Stieltjes transform :math:`s(z) = \\int \\frac{\\rho(dx)}{x - z}`.
+    x : array_like
+        Real points.
+    eps : float, default 1e-9
+        Distance above the real axis (> 0); for an empirical transform use a
+        width of a few eigenvalue spacings.
+
+    Examples
+    --------
+    >>> x = np.array([0.5, 1.0, 2.0])
+    >>> np.allclose(density_from_stieltjes(lambda z: mp_stieltjes(z, 0.5), x), mp_density(x, 0.5))
+    True
+    """
+    eps = _checks.real_scalar(eps, "eps", low=0, allowed="eps > 0")
+    x = np.asarray(x, dtype=float)
+    return np.asarray(stieltjes(x + 1j * eps)).imag / np.pi
