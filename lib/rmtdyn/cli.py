@@ -4,6 +4,7 @@
 
     python -m rmtdyn predict  --c 0.5 --mu2 4 --sigma2 0.1 --alpha 0.01 --t 0 10 100 1000 inf [--dynamics flow|gd] [--json]
     python -m rmtdyn simulate --p 256 --n 512 --mu2 4 --sigma2 0.1 --alpha 0.01 --t 0 10 100 1000 --runs 50 --seed 0 [--dynamics flow|gd] [--json]
+    python -m rmtdyn optimal  --c 0.5 --mu2 4 --sigma2 0.1 --alpha 0.01 [--dynamics flow|gd] [--json]
 
 ``--json`` prints one strict-JSON object (infinite numbers as the string
 ``"inf"``).  Bad input exits with status 2 and a one-line message saying what is
@@ -19,7 +20,7 @@ import numpy as np
 
 from .dynamics import simulate
 from .params import Problem
-from .theory import predict
+from .theory import optimal_stopping, predict
 
 __all__ = ["main"]
 
@@ -63,13 +64,14 @@ def _time(text):
     return x
 
 
-def _common(sp):
+def _common(sp, times=True):
     sp.add_argument("--mu2", required=True, type=_number("--mu2", "mu2 = ||mu||^2 > 0", lambda x: 0 < x < math.inf))
     sp.add_argument("--sigma2", default=0.0, type=_number("--sigma2", "a variance >= 0", lambda x: 0 <= x < math.inf))
     sp.add_argument("--alpha", default=0.01, type=_number("--alpha", "learning rate alpha > 0", lambda x: 0 < x < math.inf))
     sp.add_argument("--pi", default=0.5, type=_number("--pi", "class proportion 0 < pi < 1", lambda x: 0 < x < 1))
-    sp.add_argument("--t", required=True, nargs="+", type=_time,
-                    help="times (flow) or step counts (gd); 'inf' for the limit")
+    if times:
+        sp.add_argument("--t", required=True, nargs="+", type=_time,
+                        help="times (flow) or step counts (gd); 'inf' for the limit")
     sp.add_argument("--dynamics", choices=("flow", "gd"), default="flow",
                     help="gradient flow exp(-alpha t x) or discrete GD (1 - alpha x)^k")
     sp.add_argument("--json", action="store_true", help="print one strict-JSON object")
@@ -87,17 +89,20 @@ def build_parser():
     si.add_argument("--runs", default=50, type=_integer("--runs", 1))
     si.add_argument("--seed", default=0, type=_integer("--seed", 0))
     _common(si)
+    op = sub.add_parser("optimal", help="optimal stopping time and error, and the t = inf errors")
+    op.add_argument("--c", required=True, type=_number("--c", "c = p/n > 0", lambda x: 0 < x < math.inf))
+    _common(op, times=False)
     return parser
 
 
 def _table(columns):
     names = list(columns)
     rows = zip(*(columns[k] for k in names))
-    width = 14
-    out = ["".join(f"{k:>{width}}" for k in names)]
+    widths = [max(12, len(k) + 2) for k in names]
+    out = ["".join(f"{k:>{w}}" for k, w in zip(names, widths))]
     for row in rows:
-        out.append("".join(f"{'—' if v is None else (v if isinstance(v, str) else f'{v:.6g}'):>{width}}"
-                           for v in row))
+        out.append("".join(f"{'—' if v is None else (v if isinstance(v, str) else f'{v:.6g}'):>{w}}"
+                           for v, w in zip(row, widths)))
     return "\n".join(out)
 
 
@@ -109,6 +114,13 @@ def main(argv=None):
         if args.command == "predict":
             problem = Problem(c=args.c, mu2=args.mu2, sigma2=args.sigma2, alpha=args.alpha, pi=args.pi)
             result = predict(problem, np.array(args.t), dynamics=args.dynamics).as_dict()
+        elif args.command == "optimal":
+            problem = Problem(c=args.c, mu2=args.mu2, sigma2=args.sigma2, alpha=args.alpha, pi=args.pi)
+            if args.dynamics == "gd":
+                problem.check_gd_step()
+            result = {k: [v] for k, v in optimal_stopping(problem, dynamics=args.dynamics).as_dict().items()}
+            if args.json:
+                result = {k: v[0] for k, v in result.items()}
         else:
             if not all(math.isfinite(t) for t in args.t):
                 raise ValueError("--t must be finite for simulate (inf is only for predict)")

@@ -29,6 +29,8 @@ node set, so a thousand times cost about a millisecond.
 from dataclasses import dataclass
 import math
 
+from scipy.optimize import minimize_scalar
+
 import numpy as np
 from scipy.special import ndtr
 
@@ -37,7 +39,8 @@ from .filters import filters
 from .params import Problem
 from .spectrum import DEFAULT_NODES, bulk_rule, integrate_mu, integrate_nu
 
-__all__ = ["Prediction", "predict", "limits", "error_rate", "cauchy_schwarz_bound"]
+__all__ = ["Prediction", "predict", "limits", "error_rate", "cauchy_schwarz_bound", "components",
+           "OptimalStopping", "optimal_stopping", "sigma2_sweep", "optimal_map"]
 
 
 @dataclass(frozen=True)
@@ -152,6 +155,103 @@ def limits(problem):
                 train_error=float(error_rate(Etr, variance=Etr - Etr * Etr)))
 
 
+def components(problem, t, *, dynamics="flow", nodes=DEFAULT_NODES):
+    """The pieces of the theorem at every time: bulk, spike and initialisation parts.
+
+    Returns a dict of arrays of shape ``(T,)``:
+
+    ``E_bulk``, ``E_spike``
+        :math:`\\int g_t\\,d\\mu` over the bulk and the atom :math:`w_s g_t(\\lambda_s)`
+        (0 below the transition); :math:`E = E_\\mathrm{bulk} + E_\\mathrm{spike}`.
+    ``V_bulk``, ``V_spike``
+        :math:`\\kappa\\int g_t^2\\,d\\mu` over the bulk and at the spike,
+        :math:`\\kappa = (\\|\\mu\\|^2 + c)/\\|\\mu\\|^2`.
+    ``V_init``
+        :math:`\\int f_t^2\\,d\\nu` (the initialisation term per unit :math:`\\sigma^2`),
+        so that :math:`V = V_\\mathrm{bulk} + V_\\mathrm{spike} + \\sigma^2 V_\\mathrm{init}`.
+    ``Vtr_signal``, ``Vtr_init``
+        :math:`\\kappa\\int x g_t^2\\,d\\mu` and :math:`\\int x f_t^2\\,d\\nu`:
+        :math:`V_\\mathrm{tr} = V^\\mathrm{signal}_\\mathrm{tr} + \\sigma^2 V^\\mathrm{init}_\\mathrm{tr}`.
+
+    At :math:`t = \\infty` the closed-form limits are used (the bulk parts carry
+    everything; ``V_bulk`` is infinite at :math:`c = 1`).
+
+    Examples
+    --------
+    >>> parts = components(Problem(c=0.5, mu2=4.0), [100.0])
+    >>> round(float(parts["E_spike"][0] / (parts["E_bulk"][0] + parts["E_spike"][0])), 4)
+    0.9132
+    """
+    if not isinstance(problem, Problem):
+        raise ValueError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
+    dynamics = _checks.dynamics(dynamics)
+    t = _checks.times(t, integer=(dynamics == "gd"))
+    if dynamics == "gd":
+        problem.check_gd_step()
+    c, mu2, alpha = problem.c, problem.mu2, problem.alpha
+    k = (mu2 + c) / mu2
+    ls = problem.spike
+    w_s = max(0.0, mu2 * mu2 - c) / mu2
+    out = {key: np.zeros(t.shape) for key in
+           ("E_bulk", "E_spike", "V_bulk", "V_spike", "V_init", "Vtr_signal", "Vtr_init")}
+    finite = np.isfinite(t) & (t > 0)
+    tf = t[finite]
+    if tf.size:
+        rule = bulk_rule(c, nodes)
+        x = rule[0]
+        f, g = filters(x, tf, alpha=alpha, dynamics=dynamics)
+        out["V_init"][finite] = integrate_nu(f * f, np.ones(tf.shape), c, rule)
+        out["Vtr_init"][finite] = integrate_nu(x * f * f, np.zeros(tf.shape), c, rule)
+        if dynamics == "flow" or alpha * ls <= 2:
+            gs = filters(np.array([ls]), tf, alpha=alpha, dynamics=dynamics)[1][:, 0]
+            mu_g = integrate_mu(g, gs, c, mu2, rule)
+            mu_g2 = integrate_mu(g * g, gs * gs, c, mu2, rule)
+            mu_xg2 = integrate_mu(x * g * g, ls * gs * gs, c, mu2, rule)
+        else:
+            # GD with alpha*lambda_s > 2 (only possible below the transition, as alpha < 2/lambda_max):
+            # no atom; integrate the bulk directly with enough nodes for the nearby pole at lambda_s.
+            gs = np.zeros(tf.shape)
+            half = 0.5 * (problem.lambda_plus - problem.lambda_minus)
+            gap = max(ls - problem.lambda_plus, 1e-300)
+            n_direct = int(min(max(nodes, math.ceil(16.0 / math.sqrt(2 * gap / half))), 1 << 15))
+            rule_d = bulk_rule(c, n_direct)
+            xd = rule_d[0]
+            gd = filters(xd, tf, alpha=alpha, dynamics=dynamics)[1]
+            mu_g = integrate_mu(gd, None, c, mu2, rule_d)
+            mu_g2 = integrate_mu(gd * gd, None, c, mu2, rule_d)
+            mu_xg2 = integrate_mu(xd * gd * gd, None, c, mu2, rule_d)
+        out["E_spike"][finite] = w_s * gs
+        out["E_bulk"][finite] = mu_g - w_s * gs
+        out["V_spike"][finite] = k * w_s * gs * gs
+        out["V_bulk"][finite] = k * (mu_g2 - w_s * gs * gs)
+        out["Vtr_signal"][finite] = k * mu_xg2
+    zero = t == 0  # w = w0: nothing learned; int dnu = int x dnu = 1
+    out["V_init"][zero] = 1.0
+    out["Vtr_init"][zero] = 1.0
+    inf = np.isinf(t)
+    if inf.any():
+        lim = limits(problem.replace(sigma2=0.0))
+        out["E_bulk"][inf] = lim["E"] - w_s / ls
+        out["E_spike"][inf] = w_s / ls
+        out["V_spike"][inf] = k * w_s / ls ** 2
+        out["V_bulk"][inf] = lim["V"] - k * w_s / ls ** 2
+        out["V_init"][inf] = max(0.0, 1 - 1 / c)
+        out["Vtr_signal"][inf] = lim["V_train"]
+        out["Vtr_init"][inf] = 0.0
+    return out
+
+
+def _assemble(t, parts, k, sigma2, dynamics):
+    E = parts["E_bulk"] + parts["E_spike"]
+    V = parts["V_bulk"] + parts["V_spike"] + sigma2 * parts["V_init"]
+    Etr = k * E
+    Vtr = parts["Vtr_signal"] + sigma2 * parts["Vtr_init"]
+    return Prediction(t=t, E=E, V=V, E_train=Etr, V_train=Vtr,
+                      test_error=error_rate(E, V),
+                      train_error=error_rate(Etr, variance=Vtr - Etr * Etr),
+                      dynamics=dynamics)
+
+
 def predict(problem, t, *, dynamics="flow", nodes=DEFAULT_NODES):
     """Asymptotic test and training performance at every time in ``t`` at once.
 
@@ -190,55 +290,170 @@ def predict(problem, t, *, dynamics="flow", nodes=DEFAULT_NODES):
         raise ValueError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
     dynamics = _checks.dynamics(dynamics)
     t = _checks.times(t, integer=(dynamics == "gd"))
-    if dynamics == "gd":
-        problem.check_gd_step()
-    c, mu2, s2, alpha = problem.c, problem.mu2, problem.sigma2, problem.alpha
-    k = (mu2 + c) / mu2
-    ls = problem.spike
+    parts = components(problem, t, dynamics=dynamics, nodes=nodes)
+    return _assemble(t, parts, (problem.mu2 + problem.c) / problem.mu2, problem.sigma2, dynamics)
 
-    finite = np.isfinite(t)
-    tf = t[finite]
-    E = np.empty(t.shape)
-    V, Etr, Vtr = np.empty_like(E), np.empty_like(E), np.empty_like(E)
-    if tf.size:
-        rule = bulk_rule(c, nodes)
-        x = rule[0]
-        f, g = filters(x, tf, alpha=alpha, dynamics=dynamics)
-        # integrals against nu: f^2 (h(0) = 1) and x f^2 (h(0) = 0)
-        nu_f2 = integrate_nu(f * f, np.ones(tf.shape), c, rule)
-        nu_xf2 = integrate_nu(x * f * f, np.zeros(tf.shape), c, rule)
-        # integrals against mu: g, g^2, x g^2, anchored at the spike when that is representable
-        safe = dynamics == "flow" or alpha * ls <= 2
-        if safe:
-            fs, gs = filters(np.array([ls]), tf, alpha=alpha, dynamics=dynamics)
-            gs = gs[:, 0]
-            mu_g = integrate_mu(g, gs, c, mu2, rule)
-            mu_g2 = integrate_mu(g * g, gs * gs, c, mu2, rule)
-            mu_xg2 = integrate_mu(x * g * g, ls * gs * gs, c, mu2, rule)
+
+@dataclass(frozen=True)
+class OptimalStopping:
+    """Result of :func:`optimal_stopping` (floats; ``t_opt`` may be ``inf``)."""
+
+    t_opt: float
+    test_error_opt: float
+    test_error_inf: float
+    train_error_inf: float
+    dynamics: str = "flow"
+
+    def as_dict(self):
+        """Plain floats, infinities as the string ``"inf"``."""
+        def enc(v):
+            return "inf" if math.isinf(v) else float(v)
+        return {k: enc(getattr(self, k)) for k in
+                ("t_opt", "test_error_opt", "test_error_inf", "train_error_inf")}
+
+
+def _time_grid(problem, dynamics, points):
+    # alpha t from 1e-3 to 1e7 covers every time scale 1/(alpha lambda) of the spectrum
+    # except within 1e-7 of lambda = 0 (c = 1), where the error keeps rising anyway
+    tau = np.geomspace(1e-3, 1e7, points)
+    t = tau / problem.alpha
+    if dynamics == "gd":
+        t = np.unique(np.maximum(1, np.round(t)))
+    return t
+
+
+def optimal_stopping(problem, *, dynamics="flow", points=400, rtol=1e-10):
+    """Optimal stopping time and error of the theory curve (book chapter 6, eq. ``t-star``).
+
+    With :math:`\\sigma^2 = 0` and gradient flow the infimum is reached as
+    :math:`t \\to 0^+` (then :math:`w \\propto Xy/n` attains the Cauchy–Schwarz bound of
+    chapter 7); it is reported as ``t_opt = 0`` with the limiting error.
+
+    :math:`t^\\star = \\arg\\min_{t \\in [0, \\infty]} Q(E(t)/\\sqrt{V(t)})`, found on a
+    log grid of ``points`` times spanning :math:`\\alpha t \\in [10^{-3}, 10^{7}]` plus
+    :math:`t = \\infty`, then refined: bounded Brent search in :math:`\\log t` between
+    the neighbours of the grid minimum (flow), or an integer golden-section search
+    ending in an exhaustive scan (GD).  If the limit :math:`t = \\infty` is within
+    ``rtol`` (relative) of the best finite time, or the curve is flat to that
+    precision, the answer is :math:`t^\\star = \\infty` (nothing to gain by stopping).
+
+    Returns
+    -------
+    OptimalStopping
+
+    Examples
+    --------
+    >>> res = optimal_stopping(Problem(c=0.5, mu2=4.0, sigma2=0.1, alpha=0.01))
+    >>> round(res.t_opt), round(res.test_error_opt, 4), round(res.test_error_inf, 4)
+    (97, 0.0484, 0.0912)
+    """
+    if not isinstance(problem, Problem):
+        raise ValueError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
+    dynamics = _checks.dynamics(dynamics)
+    points = _checks.positive_int(points, "points", minimum=10)
+    lim = limits(problem)
+    grid = _time_grid(problem, dynamics, points)
+    err = predict(problem, grid, dynamics=dynamics).test_error
+    i = int(np.argmin(err))
+    e_inf = lim["test_error"]
+    best_t, best_e = float(grid[i]), float(err[i])
+    if i > 0 and i < grid.size - 1:
+        lo, hi = grid[i - 1], grid[i + 1]
+        if dynamics == "flow":
+            res = minimize_scalar(lambda u: float(predict(problem, [math.exp(u)]).test_error[0]),
+                                  bounds=(math.log(lo), math.log(hi)), method="bounded",
+                                  options={"xatol": 1e-10})
+            if res.fun < best_e:
+                best_t, best_e = math.exp(res.x), float(res.fun)
         else:
-            # GD with alpha*lambda_s > 2 (only possible below the transition, as alpha < 2/lambda_max):
-            # no atom; integrate the bulk directly with enough nodes for the nearby pole at lambda_s.
-            half = 0.5 * (problem.lambda_plus - problem.lambda_minus)
-            gap = max(ls - problem.lambda_plus, 1e-300)
-            n_direct = int(min(max(nodes, math.ceil(16.0 / math.sqrt(2 * gap / half))), 1 << 15))
-            rule_d = bulk_rule(c, n_direct)
-            xd = rule_d[0]
-            _, gd = filters(xd, tf, alpha=alpha, dynamics=dynamics)
-            mu_g = integrate_mu(gd, None, c, mu2, rule_d)
-            mu_g2 = integrate_mu(gd * gd, None, c, mu2, rule_d)
-            mu_xg2 = integrate_mu(xd * gd * gd, None, c, mu2, rule_d)
-        E[finite] = mu_g
-        V[finite] = k * mu_g2 + s2 * nu_f2
-        Etr[finite] = k * mu_g
-        Vtr[finite] = k * mu_xg2 + s2 * nu_xf2
-    if (~finite).any():
-        lim = limits(problem)
-        E[~finite], V[~finite] = lim["E"], lim["V"]
-        Etr[~finite], Vtr[~finite] = lim["E_train"], lim["V_train"]
-    at_zero = t == 0  # exact values at t = 0: w = w0 independent of the data
-    E[at_zero], Etr[at_zero] = 0.0, 0.0
-    V[at_zero], Vtr[at_zero] = s2, s2  # int dnu = 1 and int x dnu = 1
-    return Prediction(t=t, E=E, V=V, E_train=Etr, V_train=Vtr,
-                      test_error=error_rate(E, V),
-                      train_error=error_rate(Etr, variance=Vtr - Etr * Etr),
-                      dynamics=dynamics)
+            lo, hi = int(lo), int(hi)
+
+            def e(kk):
+                return float(predict(problem, [kk], dynamics="gd").test_error[0])
+            while hi - lo > 64:  # golden section on integers (the curve is unimodal here)
+                a = lo + int(round(0.382 * (hi - lo)))
+                b = lo + int(round(0.618 * (hi - lo)))
+                if e(a) <= e(b):
+                    hi = b
+                else:
+                    lo = a
+            ks = np.arange(lo, hi + 1)
+            ek = predict(problem, ks, dynamics="gd").test_error
+            j = int(np.argmin(ek))
+            best_t, best_e = float(ks[j]), float(ek[j])
+    if i == 0 and dynamics == "flow":
+        if problem.sigma2 == 0:
+            # E^2/V increases to its Cauchy-Schwarz bound as t -> 0+ (w is then parallel
+            # to Xy/n): the infimum is the limit t -> 0+, reported as t_opt = 0
+            e0 = float(error_rate(math.sqrt(cauchy_schwarz_bound(problem)), 1.0))
+            best_t, best_e = 0.0, min(best_e, e0)
+        else:
+            res = minimize_scalar(lambda u: float(predict(problem, [math.exp(u)]).test_error[0]),
+                                  bounds=(math.log(grid[0] * 1e-6), math.log(grid[1])),
+                                  method="bounded", options={"xatol": 1e-10})
+            if res.fun < best_e:
+                best_t, best_e = math.exp(res.x), float(res.fun)
+    if e_inf <= best_e * (1 + rtol) or (i == grid.size - 1 and e_inf <= err[-1]):
+        best_t, best_e = math.inf, e_inf
+    return OptimalStopping(t_opt=best_t, test_error_opt=best_e, test_error_inf=e_inf,
+                           train_error_inf=lim["train_error"], dynamics=dynamics)
+
+
+def sigma2_sweep(problem, sigma2, *, dynamics="flow", points=400):
+    """Optimal stopping for every initialisation variance in ``sigma2`` (book chapter 7).
+
+    Uses that :math:`V = V_0 + \\sigma^2 V_\\mathrm{init}`: the components are computed
+    once on the time grid, each :math:`\\sigma^2` costs one vector operation, and
+    each optimum is then refined as in :func:`optimal_stopping`.
+
+    Returns
+    -------
+    dict
+        ``sigma2``, ``t_opt``, ``test_error_opt``, ``test_error_inf`` (arrays).
+
+    Examples
+    --------
+    >>> out = sigma2_sweep(Problem(c=0.5, mu2=4.0, alpha=0.01), [0.0, 1.0])
+    >>> out["test_error_opt"].round(4).tolist()
+    [0.0297, 0.0781]
+    """
+    s2 = np.atleast_1d(np.asarray(sigma2, dtype=float))
+    if s2.ndim != 1 or np.isnan(s2).any() or (s2 < 0).any() or np.isinf(s2).any():
+        raise ValueError("sigma2 must be a 1-D sequence of finite variances >= 0")
+    res = [optimal_stopping(problem.replace(sigma2=float(v)), dynamics=dynamics, points=points)
+           for v in s2]
+    return {"sigma2": s2, "t_opt": np.array([r.t_opt for r in res]),
+            "test_error_opt": np.array([r.test_error_opt for r in res]),
+            "test_error_inf": np.array([r.test_error_inf for r in res])}
+
+
+def optimal_map(c, mu2, *, sigma2=0.0, alpha=0.01, dynamics="flow", points=200):
+    """Optimal stopping over a grid of :math:`(c, \\|\\mu\\|^2)` (book chapter 6, phase map).
+
+    Returns
+    -------
+    dict
+        ``c``, ``mu2`` (the axes) and arrays of shape ``(len(c), len(mu2))``:
+        ``t_opt``, ``test_error_opt``, ``test_error_inf`` and ``gain``
+        (``test_error_inf - test_error_opt``, what early stopping saves).
+
+    Examples
+    --------
+    >>> out = optimal_map([0.5, 2.0], [4.0])
+    >>> out["gain"].round(3).tolist()
+    [[0.062], [0.073]]
+    """
+    cs = np.atleast_1d(np.asarray(c, dtype=float))
+    ms = np.atleast_1d(np.asarray(mu2, dtype=float))
+    shape = (cs.size, ms.size)
+    out = {key: np.empty(shape) for key in ("t_opt", "test_error_opt", "test_error_inf")}
+    for a, cv in enumerate(cs):
+        for b, mv in enumerate(ms):
+            r = optimal_stopping(Problem(c=float(cv), mu2=float(mv), sigma2=sigma2, alpha=alpha),
+                                 dynamics=dynamics, points=points)
+            out["t_opt"][a, b] = r.t_opt
+            out["test_error_opt"][a, b] = r.test_error_opt
+            out["test_error_inf"][a, b] = r.test_error_inf
+    out["gain"] = out["test_error_inf"] - out["test_error_opt"]
+    out["c"], out["mu2"] = cs, ms
+    return out
