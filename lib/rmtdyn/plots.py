@@ -2,7 +2,7 @@
 
 import numpy as np
 
-__all__ = ["learning_curves", "spectrum", "contour"]
+__all__ = ["learning_curves", "theory_and_simulation", "spectrum", "contour"]
 
 
 def learning_curves(ax, prediction, simulation=None, *, label_suffix="", colors=("C0", "C1"),
@@ -28,19 +28,16 @@ def learning_curves(ax, prediction, simulation=None, *, label_suffix="", colors=
     tp = np.asarray(prediction.t, dtype=float)
     keep = np.isfinite(tp) & ((tp > 0) if xscale == "log" else True)
     unit = "step $k$" if prediction.dynamics == "gd" else "time $t$"
-    ax.plot(tp[keep], prediction.test_error[keep], color=colors[0], lw=2,
-            label="test error, theory" + label_suffix)
-    ax.plot(tp[keep], prediction.train_error[keep], color=colors[1], lw=2, ls="--",
-            label="training error, theory" + label_suffix)
+    sim = [None] * 3, [None] * 3
     if simulation is not None:
         ts = np.asarray(simulation.t, dtype=float)
         ks = np.isfinite(ts) & ((ts > 0) if xscale == "log" else True)
-        ax.errorbar(ts[ks], simulation.test_error_mean[ks], yerr=simulation.test_error_sem[ks],
-                    fmt="o", ms=4, color=colors[0], mfc="white", capsize=2,
-                    label="test error, simulation" + label_suffix)
-        ax.errorbar(ts[ks], simulation.train_error_mean[ks], yerr=simulation.train_error_sem[ks],
-                    fmt="s", ms=4, color=colors[1], mfc="white", capsize=2,
-                    label="training error, simulation" + label_suffix)
+        sim = ((ts[ks], simulation.test_error_mean[ks], simulation.test_error_sem[ks]),
+               (ts[ks], simulation.train_error_mean[ks], simulation.train_error_sem[ks]))
+    theory_and_simulation(ax, tp[keep], prediction.test_error[keep], *sim[0],
+                          label="test error" + label_suffix, color=colors[0], marker="o")
+    theory_and_simulation(ax, tp[keep], prediction.train_error[keep], *sim[1],
+                          label="training error" + label_suffix, color=colors[1], marker="s", ls="--")
     ax.set_xscale(xscale)
     ax.set_xlabel(f"training {unit}")
     ax.set_ylabel("misclassification rate")
@@ -116,4 +113,29 @@ def contour(ax, problem, path):
     ax.set_ylabel(r"$\operatorname{Im} z$")
     ax.set_aspect("equal")
     ax.legend(frameon=False, loc="upper right")
+    return ax
+
+
+def theory_and_simulation(ax, x_theory, y_theory, x_sim=None, sim_mean=None, sim_sem=None, *,
+                          label, color="C0", marker="o", ls="-"):
+    """One quantity drawn the book's way: theory as a line, simulation as open markers ± 1 SE.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    x_theory, y_theory : array_like
+        The theory curve.
+    x_sim, sim_mean, sim_sem : array_like, optional
+        Simulation points, their means and standard errors.
+    label : str
+        Legend stem: ``"<label>, theory"`` and ``"<label>, simulation"``.
+
+    Returns
+    -------
+    ax
+    """
+    ax.plot(x_theory, y_theory, color=color, lw=2, ls=ls, label=f"{label}, theory")
+    if x_sim is not None:
+        ax.errorbar(x_sim, sim_mean, yerr=sim_sem, fmt=marker, ms=4, color=color, mfc="white",
+                    capsize=2, label=f"{label}, simulation")
     return ax
