@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import math
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from . import _checks
 from .filters import filters
@@ -164,7 +165,9 @@ def matrix_function(M, a, b, f, contour):
     b = _checks.finite_array(b, "b", ndim=1, shape=(p,))
     if not isinstance(contour, Contour):
         raise ValueError("contour must be an rmtdyn.contour.Contour (see ellipse())")
-    vals = np.array([a @ np.linalg.solve(M - zj * np.eye(p), b) for zj in contour.z])
+    eye = np.eye(p)
+    with threadpool_limits(limits=1, user_api="blas"):  # many small solves: threads only cost
+        vals = np.array([a @ np.linalg.solve(M - zj * eye, b) for zj in contour.z])
     return -contour_integral(np.asarray(f(contour.z)) * vals, contour)
 
 
