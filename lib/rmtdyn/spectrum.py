@@ -7,7 +7,7 @@ Everything the theory integrates against lives here:
   Stieltjes transform :math:`m(z)` on the whole plane off the support;
 * the signal measure :math:`\\mu(dx)` that weights the spectrum of
   :math:`XX^T/n` by the alignment of its eigenvectors with :math:`\\mu` (book
-  chapter 5, eq. ``thm-mu-measure``), with its Dirac mass at the spike
+  chapter 5, eq. ``mu-measure``), with its Dirac mass at the spike
   :math:`\\lambda_s` when :math:`\\|\\mu\\|^4 > c`;
 * a fixed-node quadrature for the square-root edges of the bulk.
 
@@ -337,7 +337,7 @@ def nu_expect(h, c, *, nodes=DEFAULT_NODES):
     """
     c = _c(c)
     rule = bulk_rule(c, nodes)
-    return integrate_nu(h(rule[0]), h(np.zeros(())), c, rule)
+    return float(integrate_nu(h(rule[0]), np.reshape(h(np.zeros(())), ()), c, rule))
 
 
 def mu_expect(h, c, mu2, *, nodes=DEFAULT_NODES):
@@ -350,7 +350,8 @@ def mu_expect(h, c, mu2, *, nodes=DEFAULT_NODES):
     """
     c, mu2 = _c(c), _mu2(mu2)
     rule = bulk_rule(c, nodes)
-    return integrate_mu(h(rule[0]), h(np.asarray(spike_location(c, mu2))), c, mu2, rule)
+    h_spike = np.reshape(h(np.asarray(spike_location(c, mu2))), ())
+    return float(integrate_mu(h(rule[0]), h_spike, c, mu2, rule))
 
 
 def resolvent(M, z):
