@@ -122,7 +122,7 @@ def for_problem(problem, t=None, *, dynamics="flow", tol=1e-14, rho_max=1.6, gro
     rho = _checks.real_scalar(rho_max, "rho_max", low=1, allowed="rho_max > 1")
     while t_max > 0:
         C = ellipse(left, right, rho=rho, nodes=256)
-        f, _ = filters(C.z, [t_max], alpha=problem.alpha, dynamics=dynamics)
+        f, _ = filters(C.z, [t_max], alpha=problem.alpha, dynamics=dynamics, gamma=problem.gamma)
         if np.log(np.abs(f).max()) <= growth or rho < 1.002:
             break
         rho = 1 + 0.7 * (rho - 1)
@@ -191,7 +191,9 @@ def predict_contour(problem, t, *, dynamics="flow", contour=None):
     Notes
     -----
     See the module docstring.  Agrees with :func:`rmtdyn.theory.predict` (real
-    line + residue) to about 1e-12 for the book's parameters.
+    line + residue) to about 1e-12 for the book's parameters.  A ridge penalty
+    ``problem.gamma`` shifts the filters to :math:`f_t(z+\\gamma)`, :math:`g_t(z+\\gamma)`,
+    still entire at finite times, so the same contour serves (book chapter 9).
 
     Examples
     --------
@@ -213,7 +215,7 @@ def predict_contour(problem, t, *, dynamics="flow", contour=None):
     c, mu2, s2 = problem.c, problem.mu2, problem.sigma2
     m = mp_stieltjes(C.z, c)
     d = 1 + (mu2 + c) * m
-    f, g = filters(C.z, t, alpha=problem.alpha, dynamics=dynamics)
+    f, g = filters(C.z, t, alpha=problem.alpha, dynamics=dynamics, gamma=problem.gamma)
     E = -contour_integral(g * (mu2 * m / d), C)
     core = g * g / d - s2 * f * f * m
     V = contour_integral(core, C)

@@ -12,6 +12,11 @@ with :math:`f_t(x) = e^{-\\alpha t x}` for gradient flow and
 :math:`f_k(x) = (1 - \\alpha x)^k` after :math:`k` steps of gradient descent.
 :math:`g_t` is entire (:math:`g_t(0) = \\alpha t`); it is computed here without
 cancellation for small :math:`x`.
+
+With the l2 penalty :math:`\\frac\\gamma2\\|w\\|^2` added to the loss the gradient is
+:math:`(M + \\gamma I)w - Xy/n`, so the same closed form holds with every filter
+evaluated at :math:`x + \\gamma` (book chapter 9, eq. ``ridge-filters``):
+:math:`f^\\gamma_t(x) = f_t(x + \\gamma)`, :math:`g^\\gamma_t(x) = g_t(x + \\gamma)`.
 """
 
 import numpy as np
@@ -21,8 +26,8 @@ from . import _checks
 __all__ = ["filters"]
 
 
-def filters(x, t, *, alpha, dynamics="flow"):
-    """Return :math:`f_t(x)` and :math:`g_t(x) = (1 - f_t(x))/x` on a grid.
+def filters(x, t, *, alpha, dynamics="flow", gamma=0.0):
+    """Return :math:`f_t(x + \\gamma)` and :math:`g_t(x + \\gamma)`, :math:`g_t(x) = (1 - f_t(x))/x`, on a grid.
 
     Parameters
     ----------
@@ -35,6 +40,10 @@ def filters(x, t, *, alpha, dynamics="flow"):
         Learning rate.
     dynamics : {"flow", "gd"}
         Gradient flow :math:`e^{-\\alpha t x}` or gradient descent :math:`(1-\\alpha x)^k`.
+    gamma : float, default 0.0
+        Ridge penalty :math:`\\gamma \\ge 0`: the filters are evaluated at
+        :math:`x + \\gamma`.  With :math:`\\gamma > 0` the limits at :math:`t = \\infty`
+        are :math:`f = 0` and :math:`g = 1/(x + \\gamma)` on :math:`x \\ge 0`.
 
     Returns
     -------
@@ -57,13 +66,19 @@ def filters(x, t, *, alpha, dynamics="flow"):
     >>> f, g = filters([0.0, 1.0], [0.0, 10.0], alpha=0.1)
     >>> f.round(6).tolist(), g.round(6).tolist()
     ([[1.0, 1.0], [1.0, 0.367879]], [[0.0, 0.0], [1.0, 0.632121]])
+    >>> filters([0.0], [np.inf], alpha=0.1, gamma=2.0)[1].tolist()  # ridge: 1/(0 + 2)
+    [[0.5]]
     """
     dynamics = _checks.dynamics(dynamics)
     t = _checks.times(t, integer=(dynamics == "gd"))
     alpha = _checks.real_scalar(alpha, "alpha", low=0, allowed="learning rate alpha > 0")
+    gamma = _checks.real_scalar(gamma, "gamma", low=0, low_inclusive=True,
+                                allowed="ridge penalty gamma >= 0")
     x = np.atleast_1d(np.asarray(x))
     if x.ndim != 1:
         raise ValueError(f"x must be 1-D; got shape {x.shape}")
+    if gamma != 0.0:
+        x = x + gamma
     T = t[:, None]
     zero = x == 0
     has_zero = bool(zero.any())

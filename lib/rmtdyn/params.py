@@ -8,7 +8,8 @@ dimension ``p`` from two classes,
     x_i = y_i \\mu + z_i, \\qquad y_i \\in \\{-1, +1\\},\\quad z_i \\sim \\mathcal N(0, I_p),
 
 trained by gradient descent with learning rate ``alpha`` from ``w_0`` with
-i.i.d. entries of variance ``sigma2 / p``.
+i.i.d. entries of variance ``sigma2 / p``, on the loss plus an optional l2
+penalty :math:`\\frac\\gamma2\\|w\\|^2` (``gamma``, book chapter 9; 0 is the paper).
 """
 
 from dataclasses import dataclass, field
@@ -41,6 +42,9 @@ class Problem:
         Dimension and number of training samples.
     pi : float, default 0.5
         Proportion of class :math:`\\mathcal C_2` (label +1), in (0, 1).
+    gamma : float, default 0.0
+        Ridge penalty :math:`\\gamma \\ge 0`: gradient descent on
+        :math:`L(w) + \\frac\\gamma2\\|w\\|^2` (book chapter 9, eq. ``ridge-loss``).
 
     Attributes
     ----------
@@ -53,6 +57,8 @@ class Problem:
     lambda_max : float
         Right end of the limiting spectrum (``spike`` if isolated, else
         ``lambda_plus``).
+    max_stable_alpha : float
+        :math:`2/(\\lambda_{\\max} + \\gamma)`, the gradient-descent stability limit.
 
     Notes
     -----
@@ -74,6 +80,7 @@ class Problem:
     p: int | None = None
     n: int | None = None
     pi: float = 0.5
+    gamma: float = 0.0
     lambda_minus: float = field(init=False, repr=False)
     lambda_plus: float = field(init=False, repr=False)
     spike: float = field(init=False, repr=False)
@@ -105,6 +112,8 @@ class Problem:
                                                 allowed="learning rate alpha > 0"))
         set_(self, "pi", _checks.real_scalar(self.pi, "pi", low=0, high=1,
                                              allowed="class proportion 0 < pi < 1"))
+        set_(self, "gamma", _checks.real_scalar(self.gamma, "gamma", low=0, low_inclusive=True,
+                                                allowed="ridge penalty gamma >= 0"))
         if self.n is not None:
             n2 = round(self.pi * self.n)
             if n2 < 1 or n2 > self.n - 1:
@@ -123,8 +132,8 @@ class Problem:
 
     @property
     def max_stable_alpha(self):
-        """Largest stable step of discrete gradient descent, :math:`2/\\lambda_{\\max}` (exclusive)."""
-        return 2.0 / self.lambda_max
+        """Largest stable step of discrete gradient descent, :math:`2/(\\lambda_{\\max} + \\gamma)` (exclusive)."""
+        return 2.0 / (self.lambda_max + self.gamma)
 
     @property
     def n_per_class(self):
@@ -139,12 +148,12 @@ class Problem:
         if self.alpha >= self.max_stable_alpha:
             raise ValueError(
                 f"alpha={self.alpha:g} is an unstable gradient-descent step for this problem: "
-                f"GD needs alpha < 2/lambda_max = {self.max_stable_alpha:.6g} "
-                f"(lambda_max = {self.lambda_max:.6g})")
+                f"GD needs alpha < 2/(lambda_max + gamma) = {self.max_stable_alpha:.6g} "
+                f"(lambda_max = {self.lambda_max:.6g}, gamma = {self.gamma:g})")
 
     def replace(self, **changes):
         """Return a copy with some fields changed (``p``/``n`` are dropped if ``c`` changes)."""
-        fields = dict(mu2=self.mu2, sigma2=self.sigma2, alpha=self.alpha, pi=self.pi)
+        fields = dict(mu2=self.mu2, sigma2=self.sigma2, alpha=self.alpha, pi=self.pi, gamma=self.gamma)
         if "c" in changes and not ({"p", "n"} & changes.keys()):
             fields["c"] = changes.pop("c")
         elif {"p", "n"} & changes.keys():

@@ -37,10 +37,12 @@ from scipy.special import ndtr
 from . import _checks
 from .filters import filters
 from .params import Problem
-from .spectrum import DEFAULT_NODES, bulk_rule, integrate_mu, integrate_nu
+from .spectrum import DEFAULT_NODES, bulk_rule, integrate_mu, integrate_nu, mp_stieltjes
 
 __all__ = ["Prediction", "predict", "limits", "error_rate", "cauchy_schwarz_bound", "components",
-           "OptimalStopping", "optimal_stopping", "sigma2_sweep", "optimal_map"]
+           "OptimalStopping", "optimal_stopping", "sigma2_sweep", "optimal_map",
+           "ridge_errors", "OptimalRidge", "optimal_ridge", "effective_gamma",
+           "bayes_threshold", "class_errors"]
 
 
 @dataclass(frozen=True)
@@ -115,8 +117,18 @@ def cauchy_schwarz_bound(problem):
     return problem.mu2 ** 2 / (problem.mu2 + problem.c)
 
 
+def _ridge_moments(c, mu2, gamma):
+    """:math:`\\int d\\mu/(x+\\gamma)` and :math:`\\int d\\mu/(x+\\gamma)^2` in closed form, for an array of gamma > 0."""
+    z = -np.asarray(gamma, dtype=float)
+    m = mp_stieltjes(z, c).real  # real and positive left of the support
+    # m solves c z m^2 - (1 - c - z) m + 1 = 0; implicit differentiation gives m'(z)
+    dm = -(c * m * m + m) / (2 * c * z * m - (1 - c - z))
+    d = 1 + (mu2 + c) * m
+    return mu2 * m / d, mu2 * dm / (d * d)
+
+
 def limits(problem):
-    """Closed-form :math:`t \\to \\infty` limits (flow, and stable GD).
+    """Closed-form :math:`t \\to \\infty` limits (flow, and stable GD), with or without ridge penalty.
 
     .. math::
 
@@ -128,7 +140,16 @@ def limits(problem):
         \\end{cases},
 
     :math:`E_{\\mathrm{tr},\\infty} = V_{\\mathrm{tr},\\infty} = (\\|\\mu\\|^2+c)/(\\|\\mu\\|^2 + \\max(1,c))`
-    (book chapter 6, eq. ``t-infinity``).
+    (book chapter 6, eq. ``t-infinity``).  With a ridge penalty :math:`\\gamma > 0` the
+    estimator tends to :math:`(M + \\gamma I)^{-1}Xy/n`, the initialisation is forgotten,
+    and (book chapter 9, eq. ``ridge-limit``), with :math:`S_\\mu(z) = \\int d\\mu(x)/(x - z)`
+    (:func:`rmtdyn.spectrum.mu_stieltjes`) and :math:`\\kappa = (\\|\\mu\\|^2 + c)/\\|\\mu\\|^2`,
+
+    .. math::
+
+        E_\\infty = S_\\mu(-\\gamma),\\quad V_\\infty = \\kappa\\, S_\\mu'(-\\gamma),\\quad
+        E_{\\mathrm{tr},\\infty} = \\kappa E_\\infty,\\quad
+        V_{\\mathrm{tr},\\infty} = \\kappa E_\\infty - \\gamma V_\\infty.
 
     Returns
     -------
@@ -140,8 +161,18 @@ def limits(problem):
     >>> lim = limits(Problem(c=0.5, mu2=4.0, sigma2=0.1))
     >>> round(lim["E"], 6), round(lim["V"], 6), round(float(lim["test_error"]), 6)
     (0.8, 0.36, 0.091211)
+    >>> round(float(limits(Problem(c=0.5, mu2=4.0, gamma=1.0))["test_error"]), 6)
+    0.03651
     """
-    c, mu2, s2 = problem.c, problem.mu2, problem.sigma2
+    c, mu2, s2, gamma = problem.c, problem.mu2, problem.sigma2, problem.gamma
+    if gamma > 0:
+        S, dS = _ridge_moments(c, mu2, gamma)
+        k = (mu2 + c) / mu2
+        E, V = float(S), float(k * dS)
+        Etr, Vtr = k * E, k * E - gamma * V
+        return dict(E=E, V=V, E_train=Etr, V_train=Vtr,
+                    test_error=float(error_rate(E, V)),
+                    train_error=float(error_rate(Etr, variance=Vtr - Etr * Etr)))
     E = mu2 / (mu2 + max(1.0, c))
     if c < 1:
         V = (mu2 + c) / ((1 - c) * (1 + mu2) ** 2)
@@ -188,7 +219,7 @@ def components(problem, t, *, dynamics="flow", nodes=DEFAULT_NODES):
     t = _checks.times(t, integer=(dynamics == "gd"))
     if dynamics == "gd":
         problem.check_gd_step()
-    c, mu2, alpha = problem.c, problem.mu2, problem.alpha
+    c, mu2, alpha, gamma = problem.c, problem.mu2, problem.alpha, problem.gamma
     k = (mu2 + c) / mu2
     ls = problem.spike
     w_s = max(0.0, mu2 * mu2 - c) / mu2
@@ -199,11 +230,12 @@ def components(problem, t, *, dynamics="flow", nodes=DEFAULT_NODES):
     if tf.size:
         rule = bulk_rule(c, nodes)
         x = rule[0]
-        f, g = filters(x, tf, alpha=alpha, dynamics=dynamics)
-        out["V_init"][finite] = integrate_nu(f * f, np.ones(tf.shape), c, rule)
+        f, g = filters(x, tf, alpha=alpha, dynamics=dynamics, gamma=gamma)
+        f0 = filters(np.zeros(1), tf, alpha=alpha, dynamics=dynamics, gamma=gamma)[0][:, 0]
+        out["V_init"][finite] = integrate_nu(f * f, f0 * f0, c, rule)  # f0 = 1 when gamma = 0
         out["Vtr_init"][finite] = integrate_nu(x * f * f, np.zeros(tf.shape), c, rule)
-        if dynamics == "flow" or alpha * ls <= 2:
-            gs = filters(np.array([ls]), tf, alpha=alpha, dynamics=dynamics)[1][:, 0]
+        if dynamics == "flow" or alpha * (ls + gamma) <= 2:
+            gs = filters(np.array([ls]), tf, alpha=alpha, dynamics=dynamics, gamma=gamma)[1][:, 0]
             mu_g = integrate_mu(g, gs, c, mu2, rule)
             mu_g2 = integrate_mu(g * g, gs * gs, c, mu2, rule)
             mu_xg2 = integrate_mu(x * g * g, ls * gs * gs, c, mu2, rule)
@@ -216,7 +248,7 @@ def components(problem, t, *, dynamics="flow", nodes=DEFAULT_NODES):
             n_direct = int(min(max(nodes, math.ceil(16.0 / math.sqrt(2 * gap / half))), 1 << 15))
             rule_d = bulk_rule(c, n_direct)
             xd = rule_d[0]
-            gd = filters(xd, tf, alpha=alpha, dynamics=dynamics)[1]
+            gd = filters(xd, tf, alpha=alpha, dynamics=dynamics, gamma=gamma)[1]
             mu_g = integrate_mu(gd, None, c, mu2, rule_d)
             mu_g2 = integrate_mu(gd * gd, None, c, mu2, rule_d)
             mu_xg2 = integrate_mu(xd * gd * gd, None, c, mu2, rule_d)
@@ -231,11 +263,12 @@ def components(problem, t, *, dynamics="flow", nodes=DEFAULT_NODES):
     inf = np.isinf(t)
     if inf.any():
         lim = limits(problem.replace(sigma2=0.0))
-        out["E_bulk"][inf] = lim["E"] - w_s / ls
-        out["E_spike"][inf] = w_s / ls
-        out["V_spike"][inf] = k * w_s / ls ** 2
-        out["V_bulk"][inf] = lim["V"] - k * w_s / ls ** 2
-        out["V_init"][inf] = max(0.0, 1 - 1 / c)
+        out["E_bulk"][inf] = lim["E"] - w_s / (ls + gamma)
+        out["E_spike"][inf] = w_s / (ls + gamma)
+        out["V_spike"][inf] = k * w_s / (ls + gamma) ** 2
+        out["V_bulk"][inf] = lim["V"] - k * w_s / (ls + gamma) ** 2
+        # the initialisation survives only in the null space of M (c > 1) and only without penalty
+        out["V_init"][inf] = max(0.0, 1 - 1 / c) if gamma == 0 else 0.0
         out["Vtr_signal"][inf] = lim["V_train"]
         out["Vtr_init"][inf] = 0.0
     return out
@@ -258,7 +291,8 @@ def predict(problem, t, *, dynamics="flow", nodes=DEFAULT_NODES):
     Parameters
     ----------
     problem : Problem
-        Only ``c``, ``mu2``, ``sigma2`` and ``alpha`` are used.
+        Only ``c``, ``mu2``, ``sigma2``, ``alpha`` and ``gamma`` are used (``pi``
+        does not enter: see :func:`class_errors`).
     t : array_like
         Times :math:`t \\ge 0` of gradient flow, or step counts :math:`k` of GD
         (``dynamics="gd"``); ``inf`` gives the closed-form limit.
@@ -427,7 +461,7 @@ def sigma2_sweep(problem, sigma2, *, dynamics="flow", points=400):
             "test_error_inf": np.array([r.test_error_inf for r in res])}
 
 
-def optimal_map(c, mu2, *, sigma2=0.0, alpha=0.01, dynamics="flow", points=200):
+def optimal_map(c, mu2, *, sigma2=0.0, alpha=0.01, gamma=0.0, dynamics="flow", points=200):
     """Optimal stopping over a grid of :math:`(c, \\|\\mu\\|^2)` (book chapter 6, phase map).
 
     Returns
@@ -449,7 +483,8 @@ def optimal_map(c, mu2, *, sigma2=0.0, alpha=0.01, dynamics="flow", points=200):
     out = {key: np.empty(shape) for key in ("t_opt", "test_error_opt", "test_error_inf")}
     for a, cv in enumerate(cs):
         for b, mv in enumerate(ms):
-            r = optimal_stopping(Problem(c=float(cv), mu2=float(mv), sigma2=sigma2, alpha=alpha),
+            r = optimal_stopping(Problem(c=float(cv), mu2=float(mv), sigma2=sigma2, alpha=alpha,
+                                         gamma=gamma),
                                  dynamics=dynamics, points=points)
             out["t_opt"][a, b] = r.t_opt
             out["test_error_opt"][a, b] = r.test_error_opt
@@ -457,3 +492,284 @@ def optimal_map(c, mu2, *, sigma2=0.0, alpha=0.01, dynamics="flow", points=200):
     out["gain"] = out["test_error_inf"] - out["test_error_opt"]
     out["c"], out["mu2"] = cs, ms
     return out
+
+
+# --- beyond the paper: ridge penalty and unequal classes (book chapter 9) ---------------------
+
+def _gamma_vector(gamma, name="gamma"):
+    g = np.atleast_1d(np.asarray(gamma, dtype=float))
+    if g.ndim != 1 or g.size == 0:
+        raise ValueError(f"{name} must be a number or a non-empty 1-D sequence of penalties >= 0 (inf allowed)")
+    if np.isnan(g).any() or (g < 0).any():
+        raise ValueError(f"{name} must hold penalties >= 0 (inf allowed); got {g[np.isnan(g) | (g < 0)][0]}")
+    return g
+
+
+def ridge_errors(problem, gamma, *, nodes=DEFAULT_NODES):
+    """Test and training performance of the ridge estimator (:math:`t = \\infty`) for a vector of penalties.
+
+    :math:`w_\\gamma = (M + \\gamma I)^{-1}Xy/n` is the limit of gradient descent on
+    :math:`L(w) + \\frac\\gamma2\\|w\\|^2` (any stable step, any initialisation).  Uses the
+    closed forms of :func:`limits` (book chapter 9, eq. ``ridge-limit``); ``gamma = 0``
+    is the paper's :math:`t = \\infty` limit (with ``problem.sigma2``) and ``gamma = inf``
+    the limit direction :math:`Xy/n`, whose test error attains the Cauchy–Schwarz bound
+    (:func:`cauchy_schwarz_bound`):
+
+    .. math::
+
+        \\lim_{\\gamma\\to\\infty}\\frac{E^2}{V} = \\frac{\\|\\mu\\|^4}{\\|\\mu\\|^2 + c},\\qquad
+        \\lim_{\\gamma\\to\\infty}\\frac{E_\\mathrm{tr}^2}{V_\\mathrm{tr} - E_\\mathrm{tr}^2}
+        = \\frac{\\kappa\\, m_0^2}{m_1 - \\kappa m_0^2},
+
+    with :math:`m_k = \\int x^k d\\mu` (:math:`m_0 = \\|\\mu\\|^2`) and :math:`\\kappa = (\\|\\mu\\|^2 + c)/\\|\\mu\\|^2`.
+    ``problem.gamma`` is ignored (the penalties are ``gamma``).
+
+    Returns
+    -------
+    dict
+        ``gamma``, ``E``, ``V``, ``E_train``, ``V_train`` (NaN at ``gamma = inf``, where
+        they all vanish), ``test_error``, ``train_error``: arrays of shape ``(G,)``.
+
+    Examples
+    --------
+    >>> out = ridge_errors(Problem(c=0.5, mu2=4.0), [0.0, 1.0, np.inf])
+    >>> out["test_error"].round(4).tolist()
+    [0.0912, 0.0365, 0.0297]
+    """
+    if not isinstance(problem, Problem):
+        raise ValueError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
+    g = _gamma_vector(gamma)
+    c, mu2 = problem.c, problem.mu2
+    k = (mu2 + c) / mu2
+    out = {key: np.full(g.shape, np.nan) for key in ("E", "V", "E_train", "V_train",
+                                                      "test_error", "train_error")}
+    pos = (g > 0) & np.isfinite(g)
+    if pos.any():
+        S, dS = _ridge_moments(c, mu2, g[pos])
+        out["E"][pos], out["V"][pos] = S, k * dS
+        out["E_train"][pos] = k * S
+        out["V_train"][pos] = k * S - g[pos] * k * dS
+    if (g == 0).any():
+        lim = limits(problem.replace(gamma=0.0))
+        for key in ("E", "V", "E_train", "V_train"):
+            out[key][g == 0] = lim[key]
+    fin = np.isfinite(g)
+    out["test_error"][fin] = error_rate(out["E"][fin], out["V"][fin])
+    Etr = out["E_train"][fin]
+    out["train_error"][fin] = error_rate(Etr, variance=out["V_train"][fin] - Etr * Etr)
+    inf = np.isinf(g)
+    if inf.any():
+        rule = bulk_rule(c, nodes)
+        ls = problem.spike
+        m1 = float(integrate_mu(rule[0], ls, c, mu2, rule))
+        out["test_error"][inf] = float(error_rate(math.sqrt(cauchy_schwarz_bound(problem)), 1.0))
+        out["train_error"][inf] = float(error_rate(k * mu2, variance=k * m1 - (k * mu2) ** 2))
+    out["gamma"] = g
+    return out
+
+
+@dataclass(frozen=True)
+class OptimalRidge:
+    """Result of :func:`optimal_ridge` (``gamma_opt`` may be ``inf``)."""
+
+    gamma_opt: float
+    test_error_opt: float
+    train_error_opt: float
+
+    def as_dict(self):
+        """Plain floats, infinities as the string ``"inf"``."""
+        return {k: ("inf" if math.isinf(getattr(self, k)) else float(getattr(self, k)))
+                for k in ("gamma_opt", "test_error_opt", "train_error_opt")}
+
+
+def optimal_ridge(problem, *, points=200, rtol=1e-10):
+    """Best ridge penalty at :math:`t = \\infty`: :math:`\\gamma^\\star = \\arg\\min_{\\gamma\\in[0,\\infty]} Q(E_\\infty(\\gamma)/\\sqrt{V_\\infty(\\gamma)})`.
+
+    Searched on a log grid :math:`\\gamma \\in [10^{-6}, 10^{6}]` plus 0 and
+    :math:`\\infty`, then refined by a bounded Brent search in :math:`\\log\\gamma`
+    between the neighbours of the grid minimum.  If the limit :math:`\\gamma = \\infty`
+    (the Cauchy–Schwarz bound) is within ``rtol`` of the best finite penalty, the
+    answer is :math:`\\gamma^\\star = \\infty` (book chapter 9, eq. ``ridge-best``).
+
+    Examples
+    --------
+    >>> res = optimal_ridge(Problem(c=0.5, mu2=4.0))
+    >>> res.gamma_opt, round(res.test_error_opt, 4)
+    (inf, 0.0297)
+    """
+    if not isinstance(problem, Problem):
+        raise ValueError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
+    points = _checks.positive_int(points, "points", minimum=10)
+    grid = np.concatenate([[0.0], np.geomspace(1e-6, 1e6, points), [np.inf]])
+    out = ridge_errors(problem, grid)
+    err = out["test_error"]
+    i = int(np.nanargmin(np.where(np.isnan(err), np.inf, err)))
+    best_g, best_e = float(grid[i]), float(err[i])
+    if 0 < i < grid.size - 1:
+        lo, hi = max(grid[i - 1], 1e-7), grid[i + 1] if np.isfinite(grid[i + 1]) else 1e7
+        res = minimize_scalar(lambda u: float(ridge_errors(problem, [math.exp(u)])["test_error"][0]),
+                              bounds=(math.log(lo), math.log(hi)), method="bounded",
+                              options={"xatol": 1e-10})
+        if res.fun < best_e:
+            best_g, best_e = math.exp(res.x), float(res.fun)
+    if err[-1] <= best_e * (1 + rtol):
+        best_g, best_e = math.inf, float(err[-1])
+    train = float(ridge_errors(problem, [best_g])["train_error"][0])
+    return OptimalRidge(gamma_opt=best_g, test_error_opt=best_e, train_error_opt=train)
+
+
+def effective_gamma(problem, t, *, dynamics="flow", nodes=DEFAULT_NODES, points=200):
+    """The ridge penalty whose estimator is closest to the one stopped at time ``t``.
+
+    :math:`\\gamma_\\mathrm{eff}(t) = \\arg\\min_{\\gamma \\ge 0} \\lim \\|w_t - w_\\gamma\\|^2`
+    with :math:`w_\\gamma = (M + \\gamma I)^{-1}Xy/n`.  Both are spectral filters of the
+    same data, so (book chapter 9, eq. ``gamma-eff``)
+
+    .. math::
+
+        \\lim\\|w_t - w_\\gamma\\|^2 = \\kappa\\int\\Big(g_t(x + \\gamma_0) - \\frac1{x+\\gamma}\\Big)^2 d\\mu(x)
+        + \\sigma^2\\int f_t(x+\\gamma_0)^2\\,d\\nu(x),
+
+    where :math:`\\gamma_0` is ``problem.gamma`` and the second term does not depend on
+    :math:`\\gamma`.  Minimised on a log grid of ``points`` penalties in
+    :math:`[10^{-6}, 10^{6}]`, refined by Brent's method in :math:`\\log\\gamma`.
+    At :math:`t = 0` the answer is :math:`\\infty`; at :math:`t = \\infty` it is
+    :math:`\\gamma_0`.  Compare with the heuristic :math:`\\gamma \\approx 1/(\\alpha t)`.
+
+    Returns
+    -------
+    ndarray, shape (T,)
+
+    Examples
+    --------
+    >>> pb = Problem(c=0.5, mu2=4.0, alpha=0.01)
+    >>> (effective_gamma(pb, [100.0, 1000.0]) * pb.alpha * np.array([100.0, 1000.0])).round(3).tolist()
+    [0.629, 0.372]
+    """
+    if not isinstance(problem, Problem):
+        raise ValueError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
+    dynamics = _checks.dynamics(dynamics)
+    t = _checks.times(t, integer=(dynamics == "gd"))
+    points = _checks.positive_int(points, "points", minimum=10)
+    if dynamics == "gd":
+        problem.check_gd_step()
+    c, mu2, alpha, g0 = problem.c, problem.mu2, problem.alpha, problem.gamma
+    ls = problem.spike
+    if dynamics == "gd" and alpha * (ls + g0) > 2:
+        raise ValueError("effective_gamma needs alpha * (lambda_s + gamma) <= 2 for gradient descent "
+                         f"(got {alpha * (ls + g0):.4g}); use dynamics='flow' or a smaller alpha")
+    rule = bulk_rule(c, nodes)
+    x = rule[0]
+    out = np.empty(t.shape)
+    out[t == 0] = np.inf
+    out[np.isinf(t)] = g0
+    finite = np.isfinite(t) & (t > 0)
+    if not finite.any():
+        return out
+    tf = t[finite]
+    g = filters(x, tf, alpha=alpha, dynamics=dynamics, gamma=g0)[1]            # (T, N)
+    gs = filters(np.array([ls]), tf, alpha=alpha, dynamics=dynamics, gamma=g0)[1][:, 0]
+
+    def dist(gam, j):  # int (g_t - 1/(x + gamma))^2 dmu for an array of gamma, time index j
+        gam = np.asarray(gam, dtype=float)[:, None]
+        h = (g[j][None, :] - 1.0 / (x[None, :] + gam)) ** 2
+        hs = (gs[j] - 1.0 / (ls + gam[:, 0])) ** 2
+        return integrate_mu(h, hs, c, mu2, rule)
+
+    grid = np.geomspace(1e-6, 1e6, points)
+    res_t = np.empty(tf.shape)
+    for j in range(tf.size):
+        d = dist(grid, j)
+        i = int(np.argmin(d))
+        if i == 0:
+            d0 = float(dist([max(g0, 0.0) if g0 > 0 else 1e-300], j)[0])
+            res_t[j] = g0 if d0 <= d[0] else grid[0]
+            continue
+        if i == grid.size - 1:
+            res_t[j] = np.inf
+            continue
+        r = minimize_scalar(lambda u: float(dist([math.exp(u)], j)[0]),
+                            bounds=(math.log(grid[i - 1]), math.log(grid[i + 1])), method="bounded",
+                            options={"xatol": 1e-10})
+        res_t[j] = math.exp(r.x) if r.fun <= d[i] else grid[i]
+    out[finite] = res_t
+    return out
+
+
+def bayes_threshold(mean, variance, *, pi):
+    """Optimal threshold of the statistic :math:`w^T\\hat x` for class proportions :math:`1-\\pi, \\pi`.
+
+    Given :math:`w`, :math:`w^T\\hat x \\sim \\mathcal N(\\pm E, s^2)` on
+    :math:`\\mathcal C_2` (label +1, prior :math:`\\pi`) and :math:`\\mathcal C_1`
+    (label -1, prior :math:`1-\\pi`).  Deciding :math:`\\mathcal C_2` when
+    :math:`w^T\\hat x > \\tau`, the average error is smallest at (book chapter 9,
+    eq. ``bayes-threshold``)
+
+    .. math::
+
+        \\tau^\\star = \\frac{s^2}{2E}\\log\\frac{1-\\pi}{\\pi}.
+
+    With :math:`E = 0` the statistic carries no information and :math:`\\tau^\\star = \\pm\\infty`
+    (always vote for the larger class; 0 when :math:`\\pi = 1/2`).
+
+    Parameters
+    ----------
+    mean, variance : array_like
+        :math:`E` and :math:`s^2` (for the test statistic: ``Prediction.E`` and
+        ``Prediction.V``).
+    pi : float
+        Proportion of class :math:`\\mathcal C_2`, in (0, 1).
+
+    Examples
+    --------
+    >>> float(bayes_threshold(1.0, 2.0, pi=0.5)), round(float(bayes_threshold(1.0, 2.0, pi=0.1)), 6)
+    (0.0, 2.197225)
+    """
+    pi = _checks.real_scalar(pi, "pi", low=0, high=1, allowed="class proportion 0 < pi < 1")
+    E = np.asarray(mean, dtype=float)
+    s2 = np.asarray(variance, dtype=float)
+    if np.isnan(E).any() or np.isnan(s2).any() or (s2 < 0).any():
+        raise ValueError("mean must be real and variance >= 0 (no NaN)")
+    lr = math.log((1 - pi) / pi)
+    if lr == 0:
+        return np.zeros(np.broadcast(E, s2).shape)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tau = np.where(E != 0, s2 * lr / (2 * np.where(E != 0, E, 1.0)), math.copysign(np.inf, lr))
+    return tau
+
+
+def class_errors(mean, variance, *, pi, threshold=0.0):
+    """Per-class and average errors of the rule "class :math:`\\mathcal C_2` iff statistic > threshold".
+
+    For a statistic :math:`\\mathcal N(+E, s^2)` on :math:`\\mathcal C_2` and
+    :math:`\\mathcal N(-E, s^2)` on :math:`\\mathcal C_1` (book chapter 9, eq. ``class-errors``):
+
+    .. math::
+
+        \\varepsilon_1 = Q\\Big(\\frac{E + \\tau}{s}\\Big),\\quad
+        \\varepsilon_2 = Q\\Big(\\frac{E - \\tau}{s}\\Big),\\quad
+        \\varepsilon = (1-\\pi)\\,\\varepsilon_1 + \\pi\\,\\varepsilon_2.
+
+    Test statistic: ``mean=E``, ``variance=V``; training margins:
+    ``mean=E_train``, ``variance=V_train - E_train**2``.
+
+    Returns
+    -------
+    dict
+        ``error_c1``, ``error_c2``, ``error`` (arrays broadcast from the inputs).
+
+    Examples
+    --------
+    >>> out = class_errors(1.0, 1.0, pi=0.1, threshold=bayes_threshold(1.0, 1.0, pi=0.1))
+    >>> {k: round(float(v), 4) for k, v in out.items()}
+    {'error_c1': 0.0179, 'error_c2': 0.5393, 'error': 0.0701}
+    """
+    pi = _checks.real_scalar(pi, "pi", low=0, high=1, allowed="class proportion 0 < pi < 1")
+    E = np.asarray(mean, dtype=float)
+    tau = np.asarray(threshold, dtype=float)
+    if np.isnan(tau).any():
+        raise ValueError("threshold must be a real number or an array of them (inf allowed), not NaN")
+    with np.errstate(invalid="ignore"):
+        e1 = error_rate(E + tau, variance=variance)
+        e2 = error_rate(E - tau, variance=variance)
+    return {"error_c1": e1, "error_c2": e2, "error": (1 - pi) * e1 + pi * e2}
