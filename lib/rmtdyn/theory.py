@@ -120,7 +120,14 @@ def cauchy_schwarz_bound(problem):
 def _ridge_moments(c, mu2, gamma):
     """:math:`\\int d\\mu/(x+\\gamma)` and :math:`\\int d\\mu/(x+\\gamma)^2` in closed form, for an array of gamma > 0."""
     z = -np.asarray(gamma, dtype=float)
-    m = mp_stieltjes(z, c).real  # real and positive left of the support
+    if c > 1:
+        # m has a pole at 0 (the atom 1 - 1/c): 2/(1 - c - z - sqrt..sqrt) cancels as z -> 0-, so take
+        # the other root of the quadratic, free of cancellation there, and the product of roots 1/(c z)
+        lm, lp = (1 - math.sqrt(c)) ** 2, (1 + math.sqrt(c)) ** 2
+        other = 2.0 / (1 - c - z - np.sqrt(lm - z) * np.sqrt(lp - z))
+        m = 1.0 / (c * z * other)
+    else:
+        m = mp_stieltjes(z, c).real  # real and positive left of the support
     # m solves c z m^2 - (1 - c - z) m + 1 = 0; implicit differentiation gives m'(z)
     dm = -(c * m * m + m) / (2 * c * z * m - (1 - c - z))
     d = 1 + (mu2 + c) * m
