@@ -281,3 +281,15 @@ def test_cli_bad_gamma_one_line(args):
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in r.stderr
     assert "gamma" in lines[0]
+
+
+def test_gd_with_gamma_beyond_two_over_spike_below_transition():
+    # below the transition lambda_s > lambda_+, so alpha (lambda_s + gamma) may exceed 2 while GD is
+    # stable; the theory then integrates the bulk directly (no atom) -- check it against the contour
+    pb = rd.Problem(c=2.0, mu2=1.0, sigma2=0.3, gamma=0.2, alpha=0.327)
+    assert not pb.spike_isolated and pb.alpha * (pb.spike + pb.gamma) > 2 and pb.alpha < pb.max_stable_alpha
+    t = np.array([1, 5, 20, 100])
+    real = rd.predict(pb, t, dynamics="gd")
+    cont = rd.predict_contour(pb, t, dynamics="gd")
+    for key in ("E", "V", "E_train", "V_train"):
+        assert np.abs(getattr(real, key) - getattr(cont, key)).max() <= 1e-8, key
