@@ -136,3 +136,14 @@ def test_cli_bad_pi_one_line(value):
     assert r.returncode == 2 and r.stdout == ""
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and "--pi" in lines[0]
+
+
+def test_infinite_threshold_votes_for_one_class_even_with_infinite_variance():
+    # c = 1, t = inf: V is infinite, so tau* = +inf for pi < 1/2 (no information)
+    pr = rd.predict(rd.Problem(c=1.0, mu2=2.0), [np.inf])
+    tau = th.bayes_threshold(pr.E, pr.V, pi=0.1)
+    out = th.class_errors(pr.E, pr.V, pi=0.1, threshold=tau)
+    assert np.isinf(tau[0]) and out["error_c1"][0] == 0.0 and out["error_c2"][0] == 1.0
+    assert out["error"][0] == pytest.approx(0.1)
+    out = th.class_errors(0.5, 1.0, pi=0.9, threshold=-np.inf)
+    assert (float(out["error_c1"]), float(out["error_c2"])) == (1.0, 0.0)

@@ -749,7 +749,8 @@ def class_errors(mean, variance, *, pi, threshold=0.0):
     """Per-class and average errors of the rule "class :math:`\\mathcal C_2` iff statistic > threshold".
 
     For a statistic :math:`\\mathcal N(+E, s^2)` on :math:`\\mathcal C_2` and
-    :math:`\\mathcal N(-E, s^2)` on :math:`\\mathcal C_1` (book chapter 9, eq. ``class-errors``):
+    :math:`\\mathcal N(-E, s^2)` on :math:`\\mathcal C_1` (book chapter 9, eq. ``class-errors``;
+    an infinite threshold gives the errors 0 and 1 of always voting for one class):
 
     .. math::
 
@@ -779,4 +780,7 @@ def class_errors(mean, variance, *, pi, threshold=0.0):
     with np.errstate(invalid="ignore"):
         e1 = error_rate(E + tau, variance=variance)
         e2 = error_rate(E - tau, variance=variance)
+    # an infinite threshold always votes for one class, whatever the (even infinite) variance
+    e1 = np.where(np.isinf(tau), (tau < 0).astype(float), e1)
+    e2 = np.where(np.isinf(tau), (tau > 0).astype(float), e2)
     return {"error_c1": e1, "error_c2": e2, "error": (1 - pi) * e1 + pi * e2}
