@@ -122,7 +122,10 @@ def test_solutions_only_in_the_book(builds, path):
 def test_no_solution_anywhere_in_the_student_edition(builds):
     _, student = builds
     everything = " ".join(page_text(p) for p in student.rglob("*.html"))
+    # a line of one chapter's solution may also be public text of another chapter
+    public = " ".join(" ".join(" ".join(parts[2] + parts[3]).split())
+                      for parts in map(split_notebook, CHAPTERS))
     for path in CHAPTERS:
         prose, code, _ = probes(path)
-        leaked = [s for s in prose + code if s in everything]
+        leaked = [s for s in prose + code if s in everything and s not in public]
         assert not leaked, f"{path.name}: solution text in the student edition: {leaked[:3]}"
