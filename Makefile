@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh machine (see README.md):
 #   make book   build the HTML book into _build/html (executing every chapter)
-#   make test   unit tests + doctests, nbval on every chapter, and a -W book build
+#   make test   unit tests + doctests, nbval on every chapter, a -W book build,
+#               the student edition and the nbgrader assignments
 # Both create or refresh the virtual environment .venv first (idempotent).
 
 PYTHON ?= python3
@@ -8,7 +9,8 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.rmtdyn-installed
 
-.PHONY: book test unit nbval book-strict bench lab lock clean env
+.PHONY: book test unit nbval book-strict bench lab lock clean env \
+        book-student student assignments assignments-test
 
 env: $(STAMP)
 
@@ -23,16 +25,36 @@ $(STAMP): requirements.txt pyproject.toml
 book: $(STAMP)
 	$(BIN)/jupyter-book build . --path-output .
 
-test: unit nbval book-strict
+test: unit nbval book-strict student assignments-test
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests lib/rmtdyn --doctest-modules -q
+	$(BIN)/python -m pytest tests lib/rmtdyn --doctest-modules -q \
+	  --ignore=tests/test_student.py --ignore=tests/test_assignments.py
 
 nbval: $(STAMP)
 	$(BIN)/python -m pytest --nbval chapters --nbval-sanitize-with tests/nbval-sanitize.cfg -q
 
 book-strict: $(STAMP)
 	$(BIN)/jupyter-book build . --path-output . -W -n --keep-going
+
+# Course use (README "Course use", chapters/instructors.md).
+# Student edition: the same book with the solutions removed, into _build/student.
+book-student: $(STAMP)
+	$(BIN)/python _ext/student_edition.py _config.yml _build/student-config.yml
+	$(BIN)/jupyter-book build . --path-output _build/student-build --config _build/student-config.yml
+	rm -rf _build/student && cp -r _build/student-build/_build/html _build/student
+
+# Checks the student edition against the main book (_build/html, from book or book-strict).
+student: book-student
+	$(BIN)/python -m pytest tests/test_student.py -q
+
+# nbgrader: release every assignment (solutions and hidden tests removed) into assignments/release.
+assignments: $(STAMP)
+	cd assignments && PATH="$(abspath $(BIN)):$$PATH" $(abspath $(BIN))/python -m nbgrader generate_assignment "*" --force
+
+# Release and autograde every assignment in a temporary course directory.
+assignments-test: $(STAMP)
+	$(BIN)/python -m pytest tests/test_assignments.py -q
 
 bench: $(STAMP)
 	$(BIN)/python tests/benchmark.py
@@ -46,4 +68,4 @@ lock: $(STAMP)
 	  $(BIN)/python -m pip freeze --exclude-editable; } > requirements.txt
 
 clean:
-	rm -rf _build
+	rm -rf _build assignments/release assignments/gradebook.db
