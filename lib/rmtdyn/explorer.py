@@ -565,6 +565,10 @@ class Explorer:
             thread.join()
         return thread
 
+    def _unstable(self):
+        pb = self.problem
+        return self.dynamics == "gd" and pb is not None and pb.alpha >= pb.max_stable_alpha
+
     def _current(self, token, generation):
         return token == self._sim_token and generation == self._generation
 
@@ -580,19 +584,18 @@ class Explorer:
             sim = None
         except ValueError as err:  # e.g. a sample whose largest eigenvalue makes this GD step unstable
             with self._lock:
-                if self._current(token, generation):
+                if token == self._sim_token:
                     self.progress.bar_style = "danger"
                     self.status.value = f"<span style='color:#b00'>simulation not run: {err}</span>"
-                    self.button.disabled = False
+                    self.button.disabled = self._unstable()
             return
         with self._lock:
             if sim is None or not self._current(token, generation):
-                self.progress.bar_style = "warning"
-                self.status.value = ("<span style='color:#b60'>parameters changed during the simulation: "
-                                     "its results were discarded. Press Simulate again.</span>")
-                if not (self.problem is not None and self.dynamics == "gd"
-                        and self.problem.alpha >= self.problem.max_stable_alpha):
-                    self.button.disabled = False
+                if token == self._sim_token:  # (a newer press owns the status line otherwise)
+                    self.progress.bar_style = "warning"
+                    self.status.value = ("<span style='color:#b60'>parameters changed during the simulation: "
+                                         "its results were discarded. Press Simulate again.</span>")
+                    self.button.disabled = self._unstable()
                 return
             self._draw_simulation(sim)
             self._render()
