@@ -289,8 +289,6 @@ class Explorer:
                                   label=r"mass $1-1/c$ at 0")
         a["spike"], = ax_spec.plot([], [], color="C3", lw=2.5, marker="^", ms=7,
                                    label=r"isolated spike $\lambda_s$")
-        a["spectrum_note"] = ax_spec.text(0.97, 0.97, "", transform=ax_spec.transAxes, va="top",
-                                          ha="right", fontsize=9)
         ax_spec.set_xlabel(r"eigenvalue of $XX^{\mathsf{T}}/n$")
         ax_spec.set_ylabel("density / mass")
         ax_spec.legend(loc="lower left", bbox_to_anchor=(0.0, 1.02, 1.0, 0.3), ncols=2, fontsize=7.5, frameon=False)
@@ -304,8 +302,6 @@ class Explorer:
         ax_cs.set_ylabel(r"$(E^2/V)\,/\,$bound")
         ax_cs.set_ylim(0.0, 1.08)
         ax_cs.legend(loc="lower left", bbox_to_anchor=(0.0, 1.02, 1.0, 0.3), ncols=1, fontsize=7.5, frameon=False)
-        a["snr_note"] = ax_cs.text(0.02, 0.89, "", transform=ax_cs.transAxes, va="top", ha="left",
-                                   fontsize=9)
         for name, keys in self._DYNAMIC.items():
             for k in keys:
                 a[k].set_animated(True)
@@ -320,8 +316,8 @@ class Explorer:
     _DYNAMIC = {
         "error": ("test", "train", "test_inf", "train_inf", "t_opt_line", "t_opt", "sim_test_se",
                   "sim_train_se", "sim_test", "sim_train", "error_note"),
-        "spectrum": ("mp", "atom", "spike", "spectrum_note"),
-        "snr": ("snr", "snr_t_opt", "snr_note"),
+        "spectrum": ("mp", "atom", "spike"),
+        "snr": ("snr", "snr_t_opt"),
     }
 
     def _columns(self):
@@ -417,13 +413,8 @@ class Explorer:
         if problem.spike_isolated:
             a["spike"].set_data([problem.spike, problem.spike], [0.0, 0.6 * top])
             right = problem.spike
-            # plain text, not mathtext: a new mathtext string costs a parse at every redraw
-            a["spectrum_note"].set_text(f"‖μ‖⁴ = {problem.mu2 ** 2:.3g} > c: spike isolated\n"
-                                        f"λs = {problem.spike:.3g}, bulk edge λ+ = {problem.lambda_plus:.3g}")
         else:
             right = problem.lambda_plus
-            a["spectrum_note"].set_text(f"‖μ‖⁴ = {problem.mu2 ** 2:.3g} ≤ c: no isolated spike\n"
-                                        "(the signal hides in the bulk)")
         a["spike"].set_visible(problem.spike_isolated)
         xr = _nice_ceil(1.08 * right + 0.05)
         ax["spectrum"].set_xlim(-0.04 * xr, xr)
@@ -443,7 +434,6 @@ class Explorer:
                    f"it needs α < 2/λ_max = {problem.max_stable_alpha:.3g}.")
             a["error_note"].set_text(msg.replace(" here: it", ":\nit") + "\nLower α or switch to gradient flow.")
             ax["error"].set_ylim(0.0, _ERROR_TOPS[-1])
-            a["snr_note"].set_text("")
             self.status.value = f"<span style='color:#b00'>{msg} No curve drawn.</span>"
             self.button.disabled = True
             self.info.value = ""
@@ -476,7 +466,6 @@ class Explorer:
         with np.errstate(divide="ignore", invalid="ignore"):
             snr = np.where(pr.V > 0, pr.E ** 2 / pr.V, np.nan)
         a["snr"].set_data(t, snr / bound)
-        a["snr_note"].set_text(f"bound ‖μ‖⁴/(‖μ‖²+c) = {bound:.4g}")
 
         unit = "steps" if s["dynamics"] == "gd" else "t"
         if opt.t_opt == math.inf:
@@ -489,9 +478,12 @@ class Explorer:
         self.info.value = (
             f"<b>{stop}</b>; test error at t*: {opt.test_error_opt:.4f}, at t = ∞: {opt.test_error_inf:.4f}; "
             f"training error at t = ∞: {opt.train_error_inf:.4f}. "
-            f"Spike {'isolated' if problem.spike_isolated else 'inside the bulk'} "
-            f"(‖μ‖⁴ = {problem.mu2 ** 2:.3g} vs c = {problem.c:.3g}); "
-            f"E²/V bound {bound:.4g}."
+            f"Spectrum: bulk [{problem.lambda_minus:.3g}, {problem.lambda_plus:.3g}]"
+            + (f", mass {1 - 1 / problem.c:.3g} at 0" if problem.c > 1 else "")
+            + (f", spike λs = {problem.spike:.3g} isolated (‖μ‖⁴ = {problem.mu2 ** 2:.3g} > c)"
+               if problem.spike_isolated else
+               f", no isolated spike (‖μ‖⁴ = {problem.mu2 ** 2:.3g} ≤ c = {problem.c:.3g})")
+            + f". Cauchy–Schwarz bound on E²/V: {bound:.4g}."
             + (f" GD needs α < {problem.max_stable_alpha:.3g}." if s["dynamics"] == "gd" else ""))
         if not (self._thread is not None and self._thread.is_alive()):
             self.status.value = ""
