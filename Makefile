@@ -37,8 +37,12 @@ book-strict: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python tests/benchmark.py
 
+# JupyterLab on the book, local only, with this environment's kernel (rmtdyn installed);
+# it prints the address to open (with its token). Open chapters/explore.ipynb for the explorer.
+LAB_PORT ?= 8888
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=.
+	$(BIN)/jupyter lab --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
+	  --ServerApp.root_dir=. $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True)
 
 lock: $(STAMP)
 	{ echo "# Exact versions of everything the book, the notebooks and the tests run with."; \
