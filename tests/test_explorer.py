@@ -60,7 +60,7 @@ def test_default_state_is_the_library_theory(ex):
 
 
 @pytest.mark.parametrize("changes", [
-    dict(c=2.0), dict(c=0.05), dict(c=20.0, mu2=30.0), dict(mu2=0.3), dict(sigma2=0.0),
+    dict(c=2.0), dict(c=1.0), dict(c=0.05), dict(c=20.0, mu2=30.0), dict(mu2=0.3), dict(sigma2=0.0),
     dict(sigma2=3.0, c=1.5), dict(alpha=0.2), dict(log10_t=(-1.0, 3.0)),
     dict(dynamics="gd"), dict(dynamics="gd", alpha=0.1, c=0.3),
 ])

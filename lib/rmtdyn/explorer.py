@@ -385,7 +385,13 @@ class Explorer:
         with self._lock:
             self._generation += 1
             self._clear_simulation()
-            self._update_theory()
+            try:
+                self._update_theory()
+            except Exception as err:  # never let a redraw kill the widget: say what went wrong
+                self.prediction = self.stopping = None
+                for k in ("test", "train", "t_opt", "snr"):
+                    self.artists[k].set_data([], [])
+                self.status.value = f"<span style='color:#b00'>no theory for this setting: {err}</span>"
             self._render()
 
     def _update_theory(self):
@@ -405,7 +411,8 @@ class Explorer:
         x, dens = _mp_curve(problem.c)
         a["mp"].set_data(x, dens)
         atom = spectrum.mp_atom(problem.c)
-        top = float(dens.max())
+        # near c = 1 the density blows up like x^(-1/2) at the left edge: clip the view there
+        top = min(float(dens.max()), 1.2)
         if atom > 0:
             a["atom"].set_data([0.0, 0.0], [0.0, atom])
             top = max(top, atom)
@@ -474,7 +481,7 @@ class Explorer:
             stop = "t* → 0⁺ (σ² = 0: the first step is the best)"
         else:
             where = "" if tmin <= opt.t_opt <= tmax else " (outside the time window)"
-            stop = f"t* = {opt.t_opt:.4g} {unit if unit == 'steps' else ''}{where}".replace("  ", " ")
+            stop = f"t* = {opt.t_opt:.4g}" + (" steps" if unit == "steps" else "") + where
         self.info.value = (
             f"<b>{stop}</b>; test error at t*: {opt.test_error_opt:.4f}, at t = ∞: {opt.test_error_inf:.4f}; "
             f"training error at t = ∞: {opt.train_error_inf:.4f}. "
