@@ -8,7 +8,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.rmtdyn-installed
 
-.PHONY: book test unit nbval book-strict bench lab lock clean env
+.PHONY: book test unit nbval book-strict bench lab lock clean env chromium
 
 env: $(STAMP)
 
@@ -25,7 +25,7 @@ book: $(STAMP)
 
 test: unit nbval book-strict
 
-unit: $(STAMP)
+unit: $(STAMP) chromium
 	$(BIN)/python -m pytest tests lib/rmtdyn --doctest-modules -q
 
 nbval: $(STAMP)
@@ -33,6 +33,13 @@ nbval: $(STAMP)
 
 book-strict: $(STAMP)
 	$(BIN)/jupyter-book build . --path-output . -W -n --keep-going
+
+# Debian's Chromium, driven by Playwright in the browser tests (tests/test_lab.py); Playwright's
+# own browser download is not used. Installed only when missing (needs root or sudo).
+chromium:
+	@test -x /usr/bin/chromium || { echo "installing Debian chromium for the browser tests"; \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update && \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y --no-install-recommends chromium; }
 
 bench: $(STAMP)
 	$(BIN)/python tests/benchmark.py
