@@ -34,10 +34,6 @@ import math
 import threading
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.collections import LineCollection
-from matplotlib.figure import Figure
-from matplotlib.transforms import Bbox
 
 from . import _checks, spectrum
 from .dynamics import simulate
@@ -170,7 +166,10 @@ class Explorer:
     def __init__(self, *, c=0.5, mu2=4.0, sigma2=0.1, alpha=0.01, log10_t=(0.0, 5.0),
                  dynamics="flow", points=200, p=200, runs=20, seed=0, sim_points=9,
                  figsize=(12.0, 4.2), dpi=80):
+        # imported here, not at module level: `import rmtdyn` (and its command line) stays light
         import ipywidgets as widgets
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
 
         c = _checks.real_scalar(c, "c", low=C_RANGE[0], high=C_RANGE[1], low_inclusive=True,
                                 high_inclusive=True, allowed=f"{C_RANGE[0]:g} <= c <= {C_RANGE[1]:g}")
@@ -259,6 +258,8 @@ class Explorer:
 
     # ------------------------------------------------------------------ figure
     def _build_axes(self):
+        from matplotlib.collections import LineCollection
+
         fig = self.figure
         ax_err, ax_spec, ax_cs = fig.subplots(1, 3, width_ratios=(1.25, 1.0, 1.0))
         self.axes = {"error": ax_err, "spectrum": ax_spec, "snr": ax_cs}
@@ -321,6 +322,8 @@ class Explorer:
     }
 
     def _columns(self):
+        from matplotlib.transforms import Bbox
+
         # the figure cut into one vertical strip per panel (ticks and labels included)
         fig = self.figure
         W, H = fig.bbox.width, fig.bbox.height
