@@ -9,7 +9,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.rmtdyn-installed
 
-.PHONY: book test unit nbval book-strict bench lab lock clean env \
+.PHONY: book test unit nbval book-strict bench lab lock clean env chromium \
         book-student student assignments assignments-test
 
 env: $(STAMP)
@@ -27,7 +27,7 @@ book: $(STAMP)
 
 test: unit nbval book-strict student assignments-test
 
-unit: $(STAMP)
+unit: $(STAMP) chromium
 	$(BIN)/python -m pytest tests lib/rmtdyn --doctest-modules -q \
 	  --ignore=tests/test_student.py --ignore=tests/test_assignments.py
 
@@ -56,11 +56,22 @@ assignments: $(STAMP)
 assignments-test: $(STAMP)
 	$(BIN)/python -m pytest tests/test_assignments.py -q
 
+# Debian's Chromium, driven by Playwright in the browser tests (tests/test_lab.py); Playwright's
+# own browser download is not used. Installed only when missing (needs root or sudo).
+chromium:
+	@test -x /usr/bin/chromium || { echo "installing Debian chromium for the browser tests"; \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update && \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y --no-install-recommends chromium; }
+
 bench: $(STAMP)
 	$(BIN)/python tests/benchmark.py
 
+# JupyterLab on the book, local only, with this environment's kernel (rmtdyn installed);
+# it prints the address to open (with its token). Open chapters/explore.ipynb for the explorer.
+LAB_PORT ?= 8888
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=.
+	$(BIN)/jupyter lab --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
+	  --ServerApp.root_dir=. $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True)
 
 lock: $(STAMP)
 	{ echo "# Exact versions of everything the book, the notebooks and the tests run with."; \

@@ -4,7 +4,9 @@ measured side by side in one run (not a test: run it with `make bench`).
 * theory: 1,000 times, test + training, rmtdyn.predict (one fixed node set) and
   rmtdyn.predict_contour vs per-time adaptive scipy.integrate.quad (tests/naive.py);
 * simulation: p=256, n=512, steps 1..1000, 50 runs, one eigendecomposition per run vs
-  per-step GD iteration with the errors evaluated at every step.
+  per-step GD iteration with the errors evaluated at every step;
+* explorer: the latency of one slider change of rmtdyn.explorer.Explorer (theory, artist
+  updates, Agg drawing and PNG encoding of the three panels), against its 0.1 s budget.
 
 The naive approaches are timed on a subset (stated) and scaled linearly to the same
 work; everything else is timed in full.  Each figure is the best of a few repeats.
@@ -69,6 +71,58 @@ def main():
     print(f"  rmtdyn.simulate (eigendecomposition) {t_sim:7.2f} s")
     print(f"  naive per-step GD iteration          {t_it:7.2f} s   (timed on {naive_runs} runs, scaled)")
     print(f"  speed-up                             {t_it / t_sim:7.1f} x   max |test error diff| = {agree_sim:.1e}")
+
+    explorer_latency()
+
+
+def explorer_latency(changes=50, seed=0):
+    """Median time of a slider change -> redraw of the explorer, over random single-slider moves.
+
+    Wall-clock and CPU time (``time.process_time``) are both reported: on a shared machine
+    the wall time also counts other processes.  Each move sets one slider to a random
+    value anywhere in its range (a harder test than dragging, which mostly keeps the
+    axis limits and so reuses the cached panel frames).
+    """
+    import os
+
+    import matplotlib
+    matplotlib.use("Agg")
+    ex = rd.explorer.Explorer()
+    rng = np.random.default_rng(seed)
+    names = ["c", "mu2", "sigma2", "alpha", "dynamics", "log10_t"]
+    wall, cpu, new_frame, unstable = [], [], [], 0
+    for _ in range(changes):
+        name = names[rng.integers(len(names))]
+        w = ex.sliders[name]
+        if name in ("c", "mu2", "alpha"):   # log sliders: uniform exponent
+            value = float(10 ** rng.uniform(w.min, w.max))
+        elif name == "sigma2":
+            value = float(rng.uniform(w.min, w.max))
+        elif name == "dynamics":
+            value = "gd" if w.value == "flow" else "flow"
+        else:
+            a = float(np.round(rng.uniform(w.min, w.max - 1), 1))
+            value = (a, float(np.round(rng.uniform(a + 1, w.max), 1)))
+        frames = len(ex._frames)
+        t0, c0 = time.perf_counter(), time.process_time()
+        w.value = value            # the observer recomputes, redraws and re-encodes the PNG
+        wall.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+        new_frame.append(len(ex._frames) != frames)
+        unstable += ex.prediction is None
+    wall, cpu, new_frame = np.array(wall), np.array(cpu), np.array(new_frame)
+    ms = 1e3
+    print(f"\nExplorer, one slider change -> redraw ({changes} random single-slider moves; "
+          "theory + artists + Agg draw + PNG)")
+    print(f"  median wall {np.median(wall) * ms:6.1f} ms, CPU {np.median(cpu) * ms:6.1f} ms   "
+          f"budget {100:.0f} ms   (90th percentile wall {np.percentile(wall, 90) * ms:.0f} ms)")
+    print(f"  {(~new_frame).sum():2d} moves kept the axis limits (cached frames): median wall "
+          f"{np.median(wall[~new_frame]) * ms:6.1f} ms, CPU {np.median(cpu[~new_frame]) * ms:6.1f} ms")
+    if new_frame.any():
+        print(f"  {new_frame.sum():2d} moves changed them (a panel redrawn in full): median wall "
+              f"{np.median(wall[new_frame]) * ms:6.1f} ms, CPU {np.median(cpu[new_frame]) * ms:6.1f} ms")
+    print(f"  ({unstable} moves left GD unstable: message, no curve; load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
 
 
 if __name__ == "__main__":

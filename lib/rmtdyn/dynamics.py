@@ -317,7 +317,8 @@ class Simulation:
         return out
 
 
-def simulate(problem, t, *, runs, seed, dynamics="flow", method="eig", threshold=0.0):
+def simulate(problem, t, *, runs, seed, dynamics="flow", method="eig", threshold=0.0,
+             progress=None):
     """Monte-Carlo training and test error of gradient descent at the requested times.
 
     Each run draws fresh data and a fresh :math:`w_0` from its own child of
@@ -346,6 +347,10 @@ def simulate(problem, t, *, runs, seed, dynamics="flow", method="eig", threshold
         Threshold :math:`\\tau` of the per-class errors (one per time, e.g. the
         theory's :func:`rmtdyn.theory.bayes_threshold`); the test errors per class
         are exact given :math:`w`: :math:`Q((w^T\\mu \\pm \\tau)/\\|w\\|)`.
+    progress : callable, optional
+        Called as ``progress(done, runs)`` after each run (e.g. to move a
+        progress bar); an exception it raises stops the simulation and
+        propagates (a way to cancel).
 
     Returns
     -------
@@ -368,6 +373,8 @@ def simulate(problem, t, *, runs, seed, dynamics="flow", method="eig", threshold
     seed = _checks.positive_int(seed, "seed", minimum=0)
     if method not in ("eig", "iterate"):
         raise ValueError(f"method must be 'eig' or 'iterate'; got {method!r}")
+    if progress is not None and not callable(progress):
+        raise ValueError(f"progress must be a callable progress(done, runs) or None; got {progress!r}")
     if dynamics == "gd":
         problem.check_gd_step()
     if method == "iterate" and not np.isfinite(t).all():
@@ -381,11 +388,11 @@ def simulate(problem, t, *, runs, seed, dynamics="flow", method="eig", threshold
     # synchronisation than it gains here (measured 2.3x slower on 2 cores), so the runs
     # are computed with one BLAS thread.
     with threadpool_limits(limits=1, user_api="blas"):
-        out = _monte_carlo(problem, t, runs, seed, dynamics, method, tau)
+        out = _monte_carlo(problem, t, runs, seed, dynamics, method, tau, progress)
     return Simulation(t=t, dynamics=dynamics, threshold=tau, **out)
 
 
-def _monte_carlo(problem, t, runs, seed, dynamics, method, tau):
+def _monte_carlo(problem, t, runs, seed, dynamics, method, tau, progress=None):
     alpha, gamma = problem.alpha, problem.gamma
     names = ("test_error", "train_error") + Simulation._CLASS_FIELDS
     out = {name: np.empty((runs, t.size)) for name in names}
@@ -414,4 +421,6 @@ def _monte_carlo(problem, t, runs, seed, dynamics, method, tau):
         # class C2 (+1) is wrong below the threshold, class C1 (-1) above it; ties count 1/2
         out["train_error_c2"][r] = _margin_error(scores[pos] - tau)
         out["train_error_c1"][r] = _margin_error(tau - scores[~pos])
+        if progress is not None:
+            progress(r + 1, runs)
     return out
