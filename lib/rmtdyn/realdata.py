@@ -284,7 +284,7 @@ def within_covariance(X, labels):
 
 
 def standardize(X, y):
-    """Map two-class data onto the model :math:`x_i = y_i\\mu + z_i` (book chapter 8, eq. ``preprocess``).
+    """Map two-class data onto the model :math:`x_i = y_i\\mu + z_i` (book chapter 8, eq. ``rd-preprocess``).
 
     .. math::
 
