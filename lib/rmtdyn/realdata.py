@@ -362,6 +362,16 @@ class PoolSimulation(Simulation):
 
         The error the held-out margins *would* have if they were Gaussian; its
         distance to :attr:`test_error` measures how non-Gaussian the real statistic is.
+
+        .. math::
+
+            \\hat\\varepsilon_\\mathrm{Gauss}(t) = Q\\big(m(t)/s(t)\\big)
+
+        (book chapter 8, eqs. ``rd-margins`` and ``rd-gaussian-gap``).
+
+        Returns
+        -------
+        ndarray, shape (runs, T)
         """
         return error_rate(self.test_margin_mean, variance=self.test_margin_var)
 
