@@ -27,10 +27,12 @@ from threadpoolctl import threadpool_limits
 
 from . import _checks
 from .data import _rng
+from .theory import error_rate
 from .dynamics import Simulation, _margin_error, _Spectral, _stable_or_raise
 
 __all__ = ["load_mnist_subset", "load_digits8x8", "fetch_mnist", "read_idx", "two_class",
-           "Standardized", "standardize", "whiten", "simulate_pool", "MNIST_FILES", "MNIST_URL"]
+           "Standardized", "standardize", "within_covariance", "whiten", "PoolSimulation",
+           "simulate_pool", "MNIST_FILES", "MNIST_URL"]
 
 MNIST_URL = "https://storage.googleapis.com/cvdf-datasets/mnist/"
 MNIST_FILES = {
@@ -252,8 +254,37 @@ class Standardized:
         return float(self.mu @ self.mu)
 
 
+def within_covariance(X, labels):
+    r"""Pooled within-class covariance of the columns of ``X`` (one image per column).
+
+    .. math::
+
+        \hat C = \frac{1}{N - K}\sum_{k=1}^{K}\sum_{i:\,\ell_i = k}
+        (x_i - \bar x_k)(x_i - \bar x_k)^T,
+
+    for :math:`N` images in :math:`K` classes with means :math:`\bar x_k` (book
+    chapter 8, eq. ``rd-noise-cov``): the covariance of the "noise"
+    :math:`z_i = x_i - \bar x_{\ell_i}` of the model, for any number of classes.
+
+    Examples
+    --------
+    >>> X = np.array([[0.0, 2.0, 10.0, 12.0]]); within_covariance(X, [0, 0, 1, 1]).tolist()
+    [[2.0]]
+    """
+    X = _checks.finite_array(X, "X", ndim=2)
+    labels = np.asarray(labels)
+    if labels.shape != (X.shape[1],):
+        raise ValueError(f"labels must have shape ({X.shape[1]},); got {labels.shape}")
+    classes, index = np.unique(labels, return_inverse=True)
+    if X.shape[1] - classes.size < 1:
+        raise ValueError("within_covariance needs more images than classes")
+    means = np.stack([X[:, index == k].mean(axis=1) for k in range(classes.size)], axis=1)
+    Z = X - means[:, index]
+    return Z @ Z.T / (X.shape[1] - classes.size)
+
+
 def standardize(X, y):
-    """Map two-class data onto the model :math:`x_i = y_i\\mu + z_i` (book chapter 8, eq. ``preprocess``).
+    """Map two-class data onto the model :math:`x_i = y_i\\mu + z_i` (book chapter 8, eq. ``rd-preprocess``).
 
     .. math::
 
@@ -261,7 +292,7 @@ def standardize(X, y):
         x \\mapsto \\frac{x - \\tfrac12(\\bar x_{+} + \\bar x_{-})}{s},\\quad
         s^2 = \\frac1p\\operatorname{tr}\\hat C,
 
-    with :math:`\\hat C` the pooled within-class covariance.
+    with :math:`\\hat C` the pooled within-class covariance (:func:`within_covariance`).
 
     Examples
     --------
@@ -277,8 +308,7 @@ def standardize(X, y):
         raise ValueError("y must hold labels -1 and +1, at least two of each")
     m_plus, m_minus = X[:, y > 0].mean(axis=1), X[:, y < 0].mean(axis=1)
     center = 0.5 * (m_plus + m_minus)
-    noise = X - np.where(y > 0, m_plus[:, None], m_minus[:, None])
-    C = noise @ noise.T / (X.shape[1] - 2)
+    C = within_covariance(X, y)
     scale = float(np.sqrt(np.trace(C) / X.shape[0]))
     if scale == 0:
         raise ValueError("the data have no within-class variance")
@@ -289,8 +319,20 @@ def standardize(X, y):
 def whiten(X, cov, *, ridge=1e-2):
     """Apply :math:`(\\hat C + \\rho I)^{-1/2}` (``ridge`` :math:`\\rho` times the mean eigenvalue).
 
-    ``cov`` should be estimated on images that are not in ``X`` (otherwise the
-    whitening over-fits the very noise it should remove).
+    .. math::
+
+        x \\mapsto \\big(\\hat C + \\rho\\,\\bar\\lambda I_p\\big)^{-1/2} x,
+        \\qquad \\bar\\lambda = \\tfrac1p\\operatorname{tr}\\hat C
+
+    (book chapter 8, eq. ``rd-whiten``).  ``cov`` should be estimated on images that
+    are not in ``X`` (otherwise the whitening over-fits the very noise it should
+    remove); the ridge keeps directions in which ``cov`` has (almost) no variance,
+    such as the always-blank border pixels of MNIST, from being blown up.
+
+    Examples
+    --------
+    >>> cov = np.diag([4.0, 1.0]); whiten(np.eye(2), cov, ridge=1e-9).round(3).tolist()
+    [[0.5, 0.0], [0.0, 1.0]]
     """
     X = _checks.finite_array(X, "X", ndim=2)
     cov = _checks.finite_array(cov, "cov", ndim=2, shape=(X.shape[0], X.shape[0]))
@@ -300,17 +342,69 @@ def whiten(X, cov, *, ridge=1e-2):
     return (U / np.sqrt(lam)) @ (U.T @ X)
 
 
+@dataclass(frozen=True)
+class PoolSimulation(Simulation):
+    """:class:`~rmtdyn.Simulation` on a pool of real data, with the moments of the test margins.
+
+    Attributes
+    ----------
+    test_margin_mean, test_margin_var : ndarray, shape (runs, T)
+        Mean and variance (``ddof=1``) of the margins :math:`y_i x_i^T w(t)` over the
+        held-out images of each run: the empirical counterparts of :math:`E(t)` and
+        :math:`V(t)` of the theorem.
+    """
+
+    test_margin_mean: np.ndarray = None
+    test_margin_var: np.ndarray = None
+
+    def gaussian_error(self):
+        """Per-run :math:`Q(m/s)` from the margins' mean :math:`m` and variance :math:`s^2`.
+
+        The error the held-out margins *would* have if they were Gaussian; its
+        distance to :attr:`test_error` measures how non-Gaussian the real statistic is.
+
+        .. math::
+
+            \\hat\\varepsilon_\\mathrm{Gauss}(t) = Q\\big(m(t)/s(t)\\big)
+
+        (book chapter 8, eqs. ``rd-margins`` and ``rd-gaussian-gap``).
+
+        Returns
+        -------
+        ndarray, shape (runs, T)
+        """
+        return error_rate(self.test_margin_mean, variance=self.test_margin_var)
+
+
 def simulate_pool(X, y, t, *, n_train, runs, seed, alpha, sigma2=0.0, dynamics="flow"):
     """Monte Carlo on a fixed pool of real data: random balanced splits and initialisations.
 
     Each run draws (from its own child of ``default_rng(seed)``) a training set of
     ``n_train`` columns of ``X``, half from each class, keeps the rest as the test
     set, draws :math:`w_0 \\sim \\mathcal N(0, \\sigma^2/p\\, I)`, trains, and records the
-    training error and the *empirical* error on the held-out columns.
+    training error, the *empirical* error on the held-out columns and the mean and
+    variance of the held-out margins.  One eigendecomposition of :math:`XX^T/n` per run
+    gives all times at once (book chapter 2, eq. ``w-closed-form``).
+
+    .. math::
+
+        \\hat\\varepsilon_\\mathrm{test}(t) = \\frac{1}{|T|}\\sum_{i \\in T}
+        \\mathbb 1\\{y_i x_i^T w(t) < 0\\},\\qquad
+        m(t) = \\frac{1}{|T|}\\sum_{i\\in T} y_i x_i^T w(t)
+
+    over the held-out set :math:`T` (book chapter 8, eq. ``rd-margins``).
 
     Returns
     -------
-    Simulation
+    PoolSimulation
+
+    Examples
+    --------
+    >>> from rmtdyn.data import gaussian_mixture
+    >>> X, y, _ = gaussian_mixture(16, 200, 4.0, rng=0)
+    >>> sim = simulate_pool(X, y, [0.0, 100.0], n_train=64, runs=3, seed=1, alpha=0.01)
+    >>> sim.test_error.shape, sim.test_margin_mean.shape
+    ((3, 2), (3, 2))
     """
     X = _checks.finite_array(X, "X", ndim=2)
     y = _checks.finite_array(y, "y", ndim=1, shape=(X.shape[1],))
@@ -329,6 +423,8 @@ def simulate_pool(X, y, t, *, n_train, runs, seed, alpha, sigma2=0.0, dynamics="
                          f"for {neg.size} and {pos.size} images per class")
     test = np.empty((runs, t.size))
     train = np.empty((runs, t.size))
+    m_mean = np.empty((runs, t.size))
+    m_var = np.empty((runs, t.size))
     with threadpool_limits(limits=1, user_api="blas"):
         for r, rng in enumerate(np.random.default_rng(seed).spawn(runs)):
             rng = _rng(rng)
@@ -340,5 +436,9 @@ def simulate_pool(X, y, t, *, n_train, runs, seed, alpha, sigma2=0.0, dynamics="
             _stable_or_raise(sp.lam[-1], alpha, dynamics)
             C = sp.coefficients(w0, t, alpha, dynamics)
             train[r] = _margin_error(ytr[:, None] * (sp.XU @ C.T))
-            test[r] = _margin_error(y[te][:, None] * ((X[:, te].T @ sp.U) @ C.T))
-    return Simulation(t=t, test_error=test, train_error=train, dynamics=dynamics)
+            margins = y[te][:, None] * ((X[:, te].T @ sp.U) @ C.T)
+            test[r] = _margin_error(margins)
+            m_mean[r] = margins.mean(axis=0)
+            m_var[r] = margins.var(axis=0, ddof=1)
+    return PoolSimulation(t=t, test_error=test, train_error=train, dynamics=dynamics,
+                          test_margin_mean=m_mean, test_margin_var=m_var)
