@@ -9,6 +9,7 @@ formula of the book:
 * :mod:`rmtdyn.filters`  -- the spectral filters f_t, g_t of gradient flow and descent;
 * :mod:`rmtdyn.theory`   -- test/training performance at any time (real-line form);
 * :mod:`rmtdyn.contour`  -- the same theorem as contour integrals (Cauchy);
+* :mod:`rmtdyn.covariance` -- any noise covariance C: generalised MP law, the theorem, a runner;
 * :mod:`rmtdyn.data`     -- the Gaussian mixture sampler;
 * :mod:`rmtdyn.dynamics` -- gradient descent on data and the Monte-Carlo runner;
 * :mod:`rmtdyn.realdata` -- MNIST and the 8x8 digits, pre-processing, a runner on real images;
@@ -18,14 +19,15 @@ formula of the book:
 Notebooks use ``import rmtdyn as rd``.
 """
 
-from . import contour, data, dynamics, explorer, filters, plots, realdata, spectrum, theory
+from . import contour, covariance, data, dynamics, explorer, filters, plots, realdata, spectrum, theory
 from .contour import predict_contour
 from .dynamics import Simulation, simulate
 from .params import Problem
 from .theory import Prediction, error_rate, limits, predict
 
 __all__ = ["Problem", "Prediction", "Simulation", "predict", "predict_contour", "limits",
-           "error_rate", "simulate", "contour", "data", "dynamics", "explorer", "filters", "plots",
+           "error_rate", "simulate", "contour", "covariance", "data", "dynamics", "explorer",
+           "filters", "plots",
            "realdata", "spectrum", "theory"]
 
 __version__ = "0.1.0"
