@@ -59,7 +59,7 @@ def test_statistic_frames_are_histograms_of_one_run_and_the_theorem_gaussians():
     for k in (2, 0, 3):
         anim._func(k)
         for cls in (-1, 1):
-            patch = by_label(ax, "patches", f"class {cls:+d}")
+            patch = by_label(ax, "patches", re.escape(f"class {cls:+d}"))
             values, edges = patch.get_data()[:2]      # StairData(values, edges, baseline)
             assert values.size == bins
             ref, _ = np.histogram(W_ref[k] @ X_test[:, y_test == cls], bins=edges, density=True)
