@@ -100,6 +100,7 @@ def test_jshtml_embeds_one_png_per_frame_and_is_reproducible_up_to_its_random_id
     first = an.jshtml(an.animate_statistic(PB, T[:3], **kw)).data
     second = an.jshtml(an.animate_statistic(PB, T[:3], **kw)).data
     assert first.count("data:image/png;base64") == 3
+    assert "<link" not in first and "://" not in first      # fetches nothing (":" is not base64)
     ids = re.compile(r"[0-9a-f]{32}")                       # uuid4().hex of the player
     assert ids.search(first)
     assert ids.sub("ID", first) == ids.sub("ID", second)

@@ -12,19 +12,20 @@ formula of the book:
 * :mod:`rmtdyn.data`     -- the Gaussian mixture sampler;
 * :mod:`rmtdyn.dynamics` -- gradient descent on data and the Monte-Carlo runner;
 * :mod:`rmtdyn.realdata` -- MNIST and the 8x8 digits, pre-processing, a runner on real images;
-* :mod:`rmtdyn.plots`    -- the book's recurring figures.
+* :mod:`rmtdyn.plots`    -- the book's recurring figures;
+* :mod:`rmtdyn.animations` -- scrubbable animations (in t, or in c) for the HTML book.
 
 Notebooks use ``import rmtdyn as rd``.
 """
 
-from . import contour, data, dynamics, filters, plots, realdata, spectrum, theory
+from . import animations, contour, data, dynamics, filters, plots, realdata, spectrum, theory
 from .contour import predict_contour
 from .dynamics import Simulation, simulate
 from .params import Problem
 from .theory import Prediction, error_rate, limits, predict
 
 __all__ = ["Problem", "Prediction", "Simulation", "predict", "predict_contour", "limits",
-           "error_rate", "simulate", "contour", "data", "dynamics", "filters", "plots",
+           "error_rate", "simulate", "animations", "contour", "data", "dynamics", "filters", "plots",
            "realdata", "spectrum", "theory"]
 
 __version__ = "0.1.0"

@@ -13,6 +13,8 @@ not also print a static copy of its first frame.  Frames are small on purpose
 (``dpi`` 60 by default, a few tens of frames): every frame is a PNG inside the HTML page.
 """
 
+import re
+
 import numpy as np
 from matplotlib.animation import FuncAnimation
 from matplotlib.figure import Figure
@@ -27,6 +29,9 @@ from .params import Problem
 from .theory import limits, optimal_stopping, predict
 
 __all__ = ["jshtml", "animate_eigendirections", "animate_statistic", "animate_c_sweep"]
+
+# <link> tags to external style sheets (matplotlib's player links Font Awesome on a CDN).
+_EXTERNAL_LINK = re.compile(r"<link\b[^>]*\bhref=[\"']?(?:https?:)?//[^>]*>\s*", re.IGNORECASE)
 
 #: Largest size of one embedded animation, in MB (matplotlib's ``animation.embed_limit``).
 EMBED_LIMIT_MB = 20.0
@@ -66,7 +71,10 @@ def jshtml(anim, *, default_mode="once", embed_limit=EMBED_LIMIT_MB):
     A thin wrapper of :meth:`matplotlib.animation.Animation.to_jshtml` that raises the
     embedding limit to ``embed_limit`` MB (matplotlib's default, 20 MB, applies
     otherwise) and returns an :class:`IPython.display.HTML` object.  The frames are
-    rendered at the figure's own ``dpi``.
+    rendered at the figure's own ``dpi``.  matplotlib's player links a Font Awesome
+    style sheet from a CDN for its button icons; that link is removed, so the page
+    fetches nothing (the book's theme provides Font Awesome; elsewhere the buttons keep
+    their titles).
 
     Parameters
     ----------
@@ -89,8 +97,8 @@ def jshtml(anim, *, default_mode="once", embed_limit=EMBED_LIMIT_MB):
     --------
     >>> anim = animate_c_sweep([0.5, 2.0], mu2=4.0, sigma2=0.1, alpha=0.01, t=[1.0, 10.0, 100.0])
     >>> html = jshtml(anim)
-    >>> html.data.count("data:image/png;base64")
-    2
+    >>> html.data.count("data:image/png;base64"), "https://" in html.data
+    (2, False)
     """
     from matplotlib import animation, rc_context
     from IPython.display import HTML
@@ -100,7 +108,8 @@ def jshtml(anim, *, default_mode="once", embed_limit=EMBED_LIMIT_MB):
         raise ValueError(f"default_mode must be 'once', 'loop' or 'reflect'; got {default_mode!r}")
     embed_limit = _checks.real_scalar(embed_limit, "embed_limit", low=0, allowed="embed_limit > 0 (MB)")
     with rc_context({"animation.embed_limit": embed_limit}):
-        return HTML(anim.to_jshtml(default_mode=default_mode))
+        html = anim.to_jshtml(default_mode=default_mode)
+    return HTML(_EXTERNAL_LINK.sub("", html))
 
 
 def animate_eigendirections(X, y, w0, *, alpha, t, dynamics="flow", figsize=(6.4, 3.6), dpi=60,
