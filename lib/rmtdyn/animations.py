@@ -10,7 +10,7 @@ fetches nothing.
 The figures are created without :mod:`matplotlib.pyplot` (a bare
 :class:`matplotlib.figure.Figure`), so a notebook cell that builds an animation does
 not also print a static copy of its first frame.  Frames are small on purpose
-(``dpi`` 60 by default, a few tens of frames): every frame is a PNG inside the HTML page.
+(``dpi`` 80 by default, a few tens of frames): every frame is a PNG inside the HTML page.
 """
 
 import re
@@ -112,7 +112,7 @@ def jshtml(anim, *, default_mode="once", embed_limit=EMBED_LIMIT_MB):
     return HTML(_EXTERNAL_LINK.sub("", html))
 
 
-def animate_eigendirections(X, y, w0, *, alpha, t, dynamics="flow", figsize=(6.4, 3.6), dpi=60,
+def animate_eigendirections(X, y, w0, *, alpha, t, dynamics="flow", figsize=(6.4, 3.6), dpi=80,
                             interval=250):
     """The coefficients of the weights along every eigenvector of :math:`M`, frame by frame in t.
 
@@ -205,7 +205,7 @@ def animate_eigendirections(X, y, w0, *, alpha, t, dynamics="flow", figsize=(6.4
 
 
 def animate_statistic(problem, t, *, n_test=4000, seed=0, bins=50, dynamics="flow",
-                      figsize=(6.4, 3.6), dpi=60, interval=250):
+                      figsize=(6.4, 3.6), dpi=80, interval=250):
     """Histograms of the test statistic :math:`w(t)^T\\hat x` of both classes against the theorem.
 
     One training run and ``n_test`` fresh test points are drawn once (from ``seed``);
@@ -306,7 +306,7 @@ def animate_statistic(problem, t, *, n_test=4000, seed=0, bins=50, dynamics="flo
     return _animation(fig, update, t.size, interval)
 
 
-def animate_c_sweep(c, *, mu2, sigma2, alpha, t, dynamics="flow", figsize=(7.6, 3.0), dpi=60,
+def animate_c_sweep(c, *, mu2, sigma2, alpha, t, dynamics="flow", figsize=(7.6, 3.0), dpi=80,
                     interval=250):
     """Theoretical learning curves as the ratio :math:`c = p/n` sweeps a grid (e.g. through 1).
 
