@@ -15,19 +15,21 @@ formula of the book:
 * :mod:`rmtdyn.realdata` -- MNIST and the 8x8 digits, pre-processing, a runner on real images;
 * :mod:`rmtdyn.plots`    -- the book's recurring figures;
 * :mod:`rmtdyn.explorer` -- :class:`~rmtdyn.explorer.Explorer`, the live explorer (ipywidgets).
+* :mod:`rmtdyn.animations` -- scrubbable animations (in t, or in c) for the HTML book.
 
 Notebooks use ``import rmtdyn as rd``.
 """
 
-from . import contour, covariance, data, dynamics, explorer, filters, plots, realdata, spectrum, theory
+from . import (animations, contour, covariance, data, dynamics, explorer, filters, plots, realdata,
+               spectrum, theory)
 from .contour import predict_contour
 from .dynamics import Simulation, simulate
 from .params import Problem
 from .theory import Prediction, error_rate, limits, predict
 
 __all__ = ["Problem", "Prediction", "Simulation", "predict", "predict_contour", "limits",
-           "error_rate", "simulate", "contour", "covariance", "data", "dynamics", "explorer",
-           "filters", "plots",
+           "error_rate", "simulate", "animations", "contour", "covariance", "data", "dynamics",
+           "explorer", "filters", "plots",
            "realdata", "spectrum", "theory"]
 
 __version__ = "0.1.0"
