@@ -43,23 +43,39 @@ def _plain_runs(markdown, min_words=6):
 
 
 def split_notebook(path):
-    """(solution prose, solution code, exercise prose, other text) of one chapter."""
+    """(solution prose, solution code, exercise prose, other text) of one chapter.
+
+    Read line by line across cells, so that an exercise, its solution and the text
+    around them may share a markdown cell or stand in cells of their own.
+    """
     nb = nbformat.read(path, as_version=4)
     sol_md, sol_code, ex_md, other = [], [], [], []
-    inside = False
+    inside = False          # between {solution-start} and {solution-end}
+    exercise_fence = None   # the fence that closes the {exercise} block being read
     for cell in nb.cells:
-        src = cell.source
-        if "{solution-start}" in src:
-            inside = True
-        if inside:
-            (sol_md if cell.cell_type == "markdown" else sol_code).append(src)
-        elif "{exercise}" in src:
-            ex_md.append(src)
-        else:
-            other.append(src)
-        if "{solution-end}" in src:
-            inside = False
-    return sol_md, sol_code, ex_md, other
+        if cell.cell_type != "markdown":
+            (sol_code if inside else other).append(cell.source)
+            continue
+        for line in cell.source.splitlines():
+            stripped = line.strip()
+            if exercise_fence is not None:
+                if stripped == exercise_fence:
+                    exercise_fence = None
+                else:
+                    ex_md.append(line)
+                continue
+            if "{solution-start}" in stripped:
+                inside = True
+            elif "{solution-end}" in stripped:
+                inside = False
+            elif stripped.lstrip("`").startswith("{exercise}") and not inside:
+                exercise_fence = stripped[:len(stripped) - len(stripped.lstrip("`"))]
+            elif inside:
+                sol_md.append(line)
+            else:
+                other.append(line)
+    # one entry per block of consecutive lines is not needed: the probes are runs of words
+    return ["\n".join(sol_md)], sol_code, ["\n".join(ex_md)], other
 
 
 def probes(path):
