@@ -12,8 +12,6 @@ statistic w^T x and the per-class errors.  Tolerances:
 
 import json
 import math
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -102,13 +100,9 @@ def test_bad_class_arguments():
                                train_error=np.zeros((1, 1))).mean_sem("test_error_c1")
 
 
-def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "rmtdyn", *args], capture_output=True, text=True,
-                          timeout=120)
 
-
-def test_cli_pi_adds_per_class_fields():
-    r = _cli("predict", "--c", "0.5", "--mu2", "2", "--sigma2", "0.1", "--pi", "0.3",
+def test_cli_pi_adds_per_class_fields(cli):
+    r = cli("predict", "--c", "0.5", "--mu2", "2", "--sigma2", "0.1", "--pi", "0.3",
              "--t", "10", "100", "inf", "--json")
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
@@ -120,19 +114,19 @@ def test_cli_pi_adds_per_class_fields():
     ce = th.class_errors(pr.E, pr.V, pi=0.3, threshold=tau)
     assert np.allclose(out["threshold"], tau, rtol=0, atol=1e-15)
     assert np.allclose(out["test_error_c2"], ce["error_c2"], rtol=0, atol=1e-15)
-    r = _cli("simulate", "--p", "32", "--n", "64", "--mu2", "2", "--pi", "0.3", "--t", "10", "100",
+    r = cli("simulate", "--p", "32", "--n", "64", "--mu2", "2", "--pi", "0.3", "--t", "10", "100",
              "--runs", "3", "--json")
     out = json.loads(r.stdout)
     assert {"threshold", "test_error_c1_mean", "train_error_c2_sem"} <= set(out)
-    r = _cli("optimal", "--c", "0.5", "--mu2", "2", "--sigma2", "0.1", "--pi", "0.3", "--json")
+    r = cli("optimal", "--c", "0.5", "--mu2", "2", "--sigma2", "0.1", "--pi", "0.3", "--json")
     out = json.loads(r.stdout)
     assert {"threshold_opt", "test_error_c1_opt", "test_error_c2_opt", "test_error_bayes_opt"} <= set(out)
     assert out["test_error_bayes_opt"] <= out["test_error_opt"]  # the Bayes threshold can only help
 
 
 @pytest.mark.parametrize("value", ["0", "1", "-0.2", "nan", "half"])
-def test_cli_bad_pi_one_line(value):
-    r = _cli("predict", "--c", "0.5", "--mu2", "4", "--t", "1", "--pi", value)
+def test_cli_bad_pi_one_line(value, cli):
+    r = cli("predict", "--c", "0.5", "--mu2", "4", "--t", "1", "--pi", value)
     assert r.returncode == 2 and r.stdout == ""
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and "--pi" in lines[0]

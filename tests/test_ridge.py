@@ -11,8 +11,6 @@ Tolerances, as in the rest of the suite:
 
 import json
 import math
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -245,24 +243,20 @@ def test_bad_ridge_arguments():
         th.effective_gamma(pb, [1.5], dynamics="gd")
 
 
-def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "rmtdyn", *args], capture_output=True, text=True,
-                          timeout=120)
 
-
-def test_cli_gamma_predict_simulate_optimal():
-    r = _cli("predict", "--c", "0.5", "--mu2", "4", "--sigma2", "0.1", "--gamma", "0.3",
+def test_cli_gamma_predict_simulate_optimal(cli):
+    r = cli("predict", "--c", "0.5", "--mu2", "4", "--sigma2", "0.1", "--gamma", "0.3",
              "--t", "0", "100", "inf", "--json")
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert set(out) == {"t", "test_error", "train_error", "E", "V", "E_train", "V_train"}
     pr = rd.predict(rd.Problem(c=0.5, mu2=4, sigma2=0.1, gamma=0.3), [0, 100, np.inf])
     assert np.allclose(out["V"], pr.V, rtol=0, atol=1e-15)
-    r = _cli("simulate", "--p", "32", "--n", "64", "--mu2", "4", "--gamma", "0.3", "--t", "0", "100",
+    r = cli("simulate", "--p", "32", "--n", "64", "--mu2", "4", "--gamma", "0.3", "--t", "0", "100",
              "--runs", "3", "--json")
     sim = rd.simulate(rd.Problem(p=32, n=64, mu2=4, gamma=0.3), [0, 100], runs=3, seed=0)
     assert np.allclose(json.loads(r.stdout)["test_error_mean"], sim.test_error_mean, rtol=0, atol=1e-15)
-    r = _cli("optimal", "--c", "0.5", "--mu2", "4", "--sigma2", "0.1", "--gamma", "0.3", "--json")
+    r = cli("optimal", "--c", "0.5", "--mu2", "4", "--sigma2", "0.1", "--gamma", "0.3", "--json")
     res = th.optimal_stopping(rd.Problem(c=0.5, mu2=4, sigma2=0.1, gamma=0.3))
     assert json.loads(r.stdout)["test_error_opt"] == pytest.approx(res.test_error_opt, abs=1e-15)
 
@@ -275,8 +269,8 @@ def test_cli_gamma_predict_simulate_optimal():
     ["predict", "--c", "0.5", "--mu2", "4", "--alpha", "0.34", "--gamma", "0.5", "--t", "1",
      "--dynamics", "gd"],
 ])
-def test_cli_bad_gamma_one_line(args):
-    r = _cli(*args)
+def test_cli_bad_gamma_one_line(args, cli):
+    r = cli(*args)
     assert r.returncode == 2 and r.stdout == ""
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in r.stderr

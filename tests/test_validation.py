@@ -1,8 +1,6 @@
 """Bad input gets a clear ValueError naming the argument; the CLI keeps its contract."""
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -80,13 +78,9 @@ def test_bad_arrays():
         rd.simulate(rd.Problem(p=4, n=8, mu2=1.0), [1], runs=0, seed=0)
 
 
-def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "rmtdyn", *args], capture_output=True, text=True,
-                          timeout=120)
 
-
-def test_cli_predict_json_contract():
-    r = _cli("predict", "--c", "0.5", "--mu2", "4", "--sigma2", "0.1", "--alpha", "0.01",
+def test_cli_predict_json_contract(cli):
+    r = cli("predict", "--c", "0.5", "--mu2", "4", "--sigma2", "0.1", "--alpha", "0.01",
              "--t", "0", "10", "100", "1000", "inf", "--json")
     assert r.returncode == 0, r.stderr
     assert "NaN" not in r.stdout and "Infinity" not in r.stdout
@@ -96,20 +90,20 @@ def test_cli_predict_json_contract():
     pr = rd.predict(rd.Problem(c=0.5, mu2=4, sigma2=0.1, alpha=0.01), [0, 10, 100, 1000, np.inf])
     assert np.allclose(out["test_error"], pr.test_error, rtol=0, atol=1e-15)
     # c = 1 at t = inf: V is infinite and written as a string
-    r = _cli("predict", "--c", "1", "--mu2", "4", "--t", "inf", "--json")
+    r = cli("predict", "--c", "1", "--mu2", "4", "--t", "inf", "--json")
     assert json.loads(r.stdout)["V"] == ["inf"] and json.loads(r.stdout)["test_error"] == [0.5]
 
 
-def test_cli_predict_gd_reads_steps():
-    r = _cli("predict", "--c", "0.5", "--mu2", "4", "--alpha", "0.1", "--t", "0", "5", "inf",
+def test_cli_predict_gd_reads_steps(cli):
+    r = cli("predict", "--c", "0.5", "--mu2", "4", "--alpha", "0.1", "--t", "0", "5", "inf",
              "--dynamics", "gd", "--json")
     out = json.loads(r.stdout)
     pr = rd.predict(rd.Problem(c=0.5, mu2=4, alpha=0.1), [0, 5, np.inf], dynamics="gd")
     assert np.allclose(out["E"], pr.E, rtol=0, atol=1e-15)
 
 
-def test_cli_simulate_json_contract():
-    r = _cli("simulate", "--p", "32", "--n", "64", "--mu2", "4", "--sigma2", "0.1", "--alpha", "0.01",
+def test_cli_simulate_json_contract(cli):
+    r = cli("simulate", "--p", "32", "--n", "64", "--mu2", "4", "--sigma2", "0.1", "--alpha", "0.01",
              "--t", "0", "10", "100", "--runs", "5", "--seed", "0", "--json")
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
@@ -132,8 +126,8 @@ def test_cli_simulate_json_contract():
     (["simulate", "--p", "10", "--n", "20", "--mu2", "4", "--t", "inf"], "finite"),
     (["simulate", "--p", "10", "--n", "20", "--mu2", "4", "--t", "1", "--runs", "0"], "--runs"),
 ])
-def test_cli_bad_input_one_line_no_traceback(args, needle):
-    r = _cli(*args)
+def test_cli_bad_input_one_line_no_traceback(args, needle, cli):
+    r = cli(*args)
     assert r.returncode == 2
     assert r.stdout == ""
     lines = r.stderr.strip().splitlines()
