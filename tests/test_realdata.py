@@ -100,14 +100,21 @@ def test_standardize_invariants():
         R.standardize(X, y * 3)
 
 
-def test_pool_runner_on_gaussian_data_matches_the_theory():
-    # a pool of Gaussian-mixture samples is the model itself: the runner with random splits
-    # must reproduce the theory within 3 SE + the 1/n finite-size allowance of test_montecarlo
+@pytest.fixture(scope="module")
+def gaussian_pool_run():
+    """The pool runner on a pool of Gaussian-mixture samples (the model itself), and the theory."""
     p, n_pool, n_train = 128, 1024, 256
     X, y, mu = rd.data.gaussian_mixture(p, n_pool, 4.0, rng=3)
     t = np.array([10.0, 100.0, 1000.0])
     sim = R.simulate_pool(X, y, t, n_train=n_train, runs=30, seed=1, alpha=0.01, sigma2=0.1)
     pr = rd.predict(rd.Problem(c=p / n_train, mu2=4.0, sigma2=0.1, alpha=0.01), t)
+    return sim, pr, n_train
+
+
+def test_pool_runner_on_gaussian_data_matches_the_theory(gaussian_pool_run):
+    # a pool of Gaussian-mixture samples is the model itself: the runner with random splits
+    # must reproduce the theory within 3 SE + the 1/n finite-size allowance of test_montecarlo
+    sim, pr, n_train = gaussian_pool_run
     # test error: empirical on 768 held-out points adds a binomial SE, included in the runs' spread
     assert np.all(np.abs(sim.test_error_mean - pr.test_error) <= 3 * sim.test_error_sem + 1 / n_train)
     assert np.all(np.abs(sim.train_error_mean - pr.train_error) <= 3 * sim.train_error_sem + 1 / n_train)
@@ -187,14 +194,10 @@ def test_whiten_matches_the_inverse_square_root():
         R.whiten(X, cov[:4, :4])
 
 
-def test_pool_margins_on_gaussian_data_match_the_theory():
+def test_pool_margins_on_gaussian_data_match_the_theory(gaussian_pool_run):
     # on the model itself, the held-out margins have mean E(t) and variance V(t), and
     # Q(m/s) equals the empirical error: tolerance 3 SE of the 30-run mean + 2/n (O(1/n) bias)
-    p, n_pool, n_train = 128, 1024, 256
-    X, y, mu = rd.data.gaussian_mixture(p, n_pool, 4.0, rng=3)
-    t = np.array([10.0, 100.0, 1000.0])
-    sim = R.simulate_pool(X, y, t, n_train=n_train, runs=30, seed=1, alpha=0.01, sigma2=0.1)
-    pr = rd.predict(rd.Problem(c=p / n_train, mu2=4.0, sigma2=0.1, alpha=0.01), t)
+    sim, pr, n_train = gaussian_pool_run
     sem = lambda a: a.std(axis=0, ddof=1) / np.sqrt(a.shape[0])  # noqa: E731
     assert np.all(np.abs(sim.test_margin_mean.mean(0) - pr.E) <= 3 * sem(sim.test_margin_mean) + 2 / n_train)
     assert np.all(np.abs(sim.test_margin_var.mean(0) - pr.V) <= 3 * sem(sim.test_margin_var) + 2 / n_train)
