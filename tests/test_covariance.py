@@ -220,3 +220,8 @@ def test_validation_errors():
         cv.stieltjes(C, [1j], c=-1.0)
     with pytest.raises(ValueError, match="p and n"):
         cv.simulate(pb, C, [1.0], runs=1, seed=0)
+    # no ridge penalty in the general-covariance theory: refused, never silently dropped
+    with pytest.raises(ValueError, match="gamma = 0"):
+        cv.predict(pb.replace(gamma=0.1), C, [1.0])
+    with pytest.raises(ValueError, match="gamma = 0"):
+        cv.simulate(rd.Problem(p=4, n=8, mu2=1.0, gamma=0.1), C, [1.0], runs=1, seed=0)

@@ -600,6 +600,10 @@ def _mean(covariance, mu):
 def _problem_mean(problem, covariance, mu):
     if not isinstance(problem, Problem):
         raise ValueError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
+    if problem.gamma != 0:
+        # the general-covariance theorem and runner are derived and checked without a penalty
+        raise ValueError(f"the general-covariance theory takes gamma = 0 (no ridge penalty); "
+                         f"got problem.gamma = {problem.gamma:g}")
     covariance = _cov(covariance)
     if problem.p is not None and problem.p != covariance.p:
         raise ValueError(f"covariance has p={covariance.p} but problem has p={problem.p}")
