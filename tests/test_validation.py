@@ -70,8 +70,8 @@ def test_bad_arrays():
         rd.dynamics.weights(X * np.nan, y, np.zeros(3), alpha=0.1, t=[1])
     with pytest.raises(ValueError, match="labels"):
         rd.dynamics.weights(X, y * 2, np.zeros(3), alpha=0.1, t=[1])
-    with pytest.raises(ValueError, match="rng"):
-        rd.data.gaussian_mixture(3, 4, 1.0, rng=None)
+    with pytest.raises(TypeError, match="rng"):  # SPEC 7: int, Generator or None
+        rd.data.gaussian_mixture(3, 4, 1.0, rng=0.5)
     with pytest.raises(ValueError, match="simulate needs"):
         rd.simulate(rd.Problem(c=0.5, mu2=1.0), [1], runs=1, seed=0)
     with pytest.raises(ValueError, match="runs"):

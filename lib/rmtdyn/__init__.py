@@ -11,25 +11,40 @@ formula of the book:
 * :mod:`rmtdyn.contour`  -- the same theorem as contour integrals (Cauchy);
 * :mod:`rmtdyn.covariance` -- any noise covariance C: generalised MP law, the theorem, a runner;
 * :mod:`rmtdyn.data`     -- the Gaussian mixture sampler;
-* :mod:`rmtdyn.dynamics` -- gradient descent on data and the Monte-Carlo runner;
+* :mod:`rmtdyn.dynamics` -- gradient descent on data (iteration, matrix exponential, eigendecomposition);
+* :mod:`rmtdyn.montecarlo` -- one Monte-Carlo runner for every experiment, :class:`Simulation`;
 * :mod:`rmtdyn.realdata` -- MNIST and the 8x8 digits, pre-processing, a runner on real images;
 * :mod:`rmtdyn.plots`    -- the book's recurring figures;
 * :mod:`rmtdyn.explorer` -- :class:`~rmtdyn.explorer.Explorer`, the live explorer (ipywidgets).
 * :mod:`rmtdyn.animations` -- scrubbable animations (in t, or in c) for the HTML book.
 
-Notebooks use ``import rmtdyn as rd``.
+Notebooks use ``import rmtdyn as rd``.  Submodules and names are imported on
+first use (PEP 562, as SciPy does), so ``import rmtdyn`` is light.
 """
 
-from . import (animations, contour, covariance, data, dynamics, explorer, filters, plots, realdata,
-               spectrum, theory)
-from .contour import predict_contour
-from .dynamics import Simulation, simulate
-from .params import Problem
-from .theory import Prediction, error_rate, limits, predict
+import importlib
+
+_SUBMODULES = ("animations", "cli", "contour", "covariance", "data", "dynamics", "explorer", "filters",
+               "montecarlo", "params", "plots", "realdata", "spectrum", "theory")
+_NAMES = {"Problem": "params", "Prediction": "theory", "Simulation": "montecarlo", "predict": "theory",
+          "predict_contour": "contour", "limits": "theory", "error_rate": "theory", "simulate": "montecarlo"}
 
 __all__ = ["Problem", "Prediction", "Simulation", "predict", "predict_contour", "limits",
            "error_rate", "simulate", "animations", "contour", "covariance", "data", "dynamics",
-           "explorer", "filters", "plots",
-           "realdata", "spectrum", "theory"]
+           "explorer", "filters", "montecarlo", "plots", "realdata", "spectrum", "theory"]
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    if name in _NAMES:
+        value = getattr(importlib.import_module(f"{__name__}.{_NAMES[name]}"), name)
+        globals()[name] = value  # later look-ups skip this function
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -1,8 +1,10 @@
 """Input checks shared by the whole package.
 
-Every public function validates its arguments first and raises a
-:class:`ValueError` that names the argument, says what was received and what is
-allowed.  Nothing downstream has to guard against NaN, negative variances or
+Every public function validates its arguments first and raises an error that
+names the argument, says what was received and what is allowed: a
+:class:`ValueError` for a wrong value, an :class:`ArgumentTypeError` for a wrong
+type (a :class:`TypeError` that is also a :class:`ValueError`, so that code written
+against the earlier all-``ValueError`` checks, e.g. the command line, still catches it).  Nothing downstream has to guard against NaN, negative variances or
 wrongly shaped arrays.
 """
 
@@ -12,6 +14,10 @@ import numbers
 import numpy as np
 
 __all__ = []  # private helpers
+
+
+class ArgumentTypeError(TypeError, ValueError):
+    """An argument of the wrong type (also a ``ValueError``, as numpy's ``AxisError`` is an ``IndexError``)."""
 
 
 def _describe(value):
@@ -36,7 +42,7 @@ def real_scalar(value, name, *, low=None, high=None, low_inclusive=False,
             parts.append(f"{name} {'<=' if high_inclusive else '<'} {high:g}")
         allowed = " and ".join(parts) if parts else f"{name} a real number"
     if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.floating, np.integer)):
-        raise ValueError(f"{name} must be a real number ({allowed}); got {_describe(value)}")
+        raise ArgumentTypeError(f"{name} must be a real number ({allowed}); got {_describe(value)}")
     x = float(value)
     if math.isnan(x):
         raise ValueError(f"{name} must be a real number ({allowed}); got NaN")
@@ -55,7 +61,7 @@ def positive_int(value, name, *, minimum=1):
         if isinstance(value, (float, np.floating)) and float(value).is_integer():
             value = int(value)
         else:
-            raise ValueError(f"{name} must be an integer >= {minimum}; got {_describe(value)}")
+            raise ArgumentTypeError(f"{name} must be an integer >= {minimum}; got {_describe(value)}")
     if value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}; got {value}")
     return int(value)
@@ -70,7 +76,7 @@ def times(t, name="t", *, integer=False):
     try:
         arr = np.asarray(t, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number or a 1-D sequence of numbers >= 0 "
+        raise ArgumentTypeError(f"{name} must be a number or a 1-D sequence of numbers >= 0 "
                          f"(inf allowed); got {_describe(t)}") from None
     if arr.ndim > 1:
         raise ValueError(f"{name} must be a scalar or a 1-D sequence; got an array of shape {arr.shape}")
@@ -111,3 +117,28 @@ def finite_array(a, name, *, ndim=None, shape=None):
     if not np.isfinite(arr).all():
         raise ValueError(f"{name} must contain only finite numbers (no NaN or inf)")
     return arr
+
+
+def generator(rng, name="rng"):
+    """A ``numpy.random.Generator`` from SciPy's ``rng`` convention (SPEC 7).
+
+    An int >= 0 seeds ``numpy.random.default_rng``, ``None`` takes fresh entropy
+    from the operating system, a ``Generator`` is used as it is.
+    """
+    if rng is None or isinstance(rng, np.random.Generator):
+        return np.random.default_rng(rng)
+    if isinstance(rng, (bool, np.bool_)) or not isinstance(rng, (numbers.Integral, np.integer)):
+        raise ArgumentTypeError(f"{name} must be an int seed >= 0, a numpy.random.Generator or None; "
+                                f"got {_describe(rng)}")
+    if rng < 0:
+        raise ValueError(f"{name} must be an int seed >= 0, a numpy.random.Generator or None; got {rng}")
+    return np.random.default_rng(int(rng))
+
+
+def rng_alias(rng, seed, owner):
+    """``rng`` with the older keyword ``seed`` as an alias (not both)."""
+    if seed is not None:
+        if rng is not None:
+            raise ValueError(f"{owner} takes rng or its older name seed, not both")
+        return seed
+    return rng

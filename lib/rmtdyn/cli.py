@@ -21,7 +21,7 @@ import sys
 
 import numpy as np
 
-from .dynamics import simulate
+from .montecarlo import simulate
 from .params import Problem
 from .theory import bayes_threshold, cauchy_schwarz_bound, class_errors, optimal_stopping, predict
 

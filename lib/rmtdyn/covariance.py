@@ -38,12 +38,10 @@ import math
 
 import numpy as np
 from scipy.optimize import brentq, minimize_scalar
-from threadpoolctl import threadpool_limits
 
 from . import _checks
 from .contour import Contour, contour_integral
 from .data import _rng
-from .dynamics import Simulation, _margin_error, _Spectral, _stable_or_raise
 from .filters import filters
 from .params import Problem
 from .theory import Prediction, error_rate
@@ -739,7 +737,7 @@ def _integrals(spec, K, t, alpha, dynamics, s2):
     return E, V, Etr, Vtr
 
 
-def sample(covariance, mu, n, *, pi=0.5, rng):
+def sample(covariance, mu, n, *, pi=0.5, rng=None):
     """Draw ``(X, y)``: :math:`x_i = y_i\\mu + C^{1/2}z_i`, labels as :func:`rmtdyn.data.gaussian_mixture`.
 
     Examples
@@ -765,14 +763,17 @@ def _draw(covariance, S, mu, y, rng):
     return noise + np.outer(mu, y)
 
 
-def simulate(problem, covariance, t, *, runs, seed, mu=None, dynamics="flow"):
+def simulate(problem, covariance, t, *, runs, rng=None, seed=None, mu=None, dynamics="flow", method="eig",
+             threshold=0.0, progress=None):
     """Monte-Carlo test and training error of gradient descent on data with noise covariance :math:`C`.
 
-    Each run (its own child of ``default_rng(seed)``) draws :math:`X` as :func:`sample`, then
-    :math:`w_0 \\sim \\mathcal N(0, \\sigma^2/p\\,I)`, trains (one eigendecomposition, all
-    times), and records the exact test error :math:`Q(w^T\\mu/\\sqrt{w^TCw})` and the
-    training error.  For :math:`C = I` and :math:`\\mu = \\sqrt{\\|\\mu\\|^2}e_1` it draws
-    the same numbers as :func:`rmtdyn.simulate`.
+    Each run (its own child of ``rng``; ``seed`` is the older name) draws :math:`X` as
+    :func:`sample`, then :math:`w_0 \\sim \\mathcal N(0, \\sigma^2/p\\,I)`, trains (one
+    eigendecomposition, all times), and records the exact test error
+    :math:`Q(w^T\\mu/\\sqrt{w^TCw})` and the training error (the runner
+    :func:`rmtdyn.montecarlo.run`, whose options ``method``, ``threshold`` and
+    ``progress`` it passes on).  For :math:`C = I` and :math:`\\mu = \\sqrt{\\|\\mu\\|^2}e_1`
+    it draws the same numbers as :func:`rmtdyn.simulate`.
 
     Returns
     -------
@@ -783,31 +784,23 @@ def simulate(problem, covariance, t, *, runs, seed, mu=None, dynamics="flow"):
     >>> import rmtdyn as rd
     >>> pb = rd.Problem(p=32, n=64, mu2=4.0, sigma2=0.1, alpha=0.01)
     >>> mu = np.zeros(32); mu[0] = 2.0
-    >>> sim = simulate(pb, Covariance.identity(32), [0, 100], runs=4, seed=0, mu=mu)
+    >>> sim = simulate(pb, Covariance.identity(32), [0, 100], runs=4, rng=0, mu=mu)
     >>> sim.test_error_mean.round(3).tolist()
     [0.487, 0.046]
     """
+    from .montecarlo import Draw, run
     mu = _problem_mean(problem, covariance, mu)
     if problem.p is None:
         raise ValueError("simulate needs a Problem with p and n (not only c)")
-    dynamics = _checks.dynamics(dynamics)
-    t = _checks.times(t, integer=(dynamics == "gd"))
-    runs = _checks.positive_int(runs, "runs")
-    seed = _checks.positive_int(seed, "seed", minimum=0)
+    rng = _checks.rng_alias(rng, seed, "simulate")
     n1, n2 = problem.n_per_class
     y = np.concatenate([-np.ones(n1), np.ones(n2)])
     S = covariance.sqrt_matrix()
-    Cm = covariance.matrix()
-    test = np.empty((runs, t.size))
-    train = np.empty((runs, t.size))
-    with threadpool_limits(limits=1, user_api="blas"):
-        for r, rng in enumerate(np.random.default_rng(seed).spawn(runs)):
-            X = _draw(covariance, S, mu, y, rng)
-            w0 = rng.standard_normal(problem.p) * np.sqrt(problem.sigma2 / problem.p)
-            sp = _Spectral(X, y)
-            _stable_or_raise(sp.lam[-1], problem.alpha, dynamics)
-            coef = sp.coefficients(w0, t, problem.alpha, dynamics)
-            W = coef @ sp.U.T
-            test[r] = error_rate(W @ mu, np.einsum("ij,ij->i", W @ Cm, W))
-            train[r] = _margin_error(y[:, None] * (sp.XU @ coef.T))
-    return Simulation(t=t, test_error=test, train_error=train, dynamics=dynamics)
+    factor = np.sqrt(covariance.eigenvalues) if covariance.eigenvectors is None else S
+    scale = np.sqrt(problem.sigma2 / problem.p)
+
+    def draw(stream):
+        X = _draw(covariance, S, mu, y, stream)
+        return Draw(X=X, y=y, w0=stream.standard_normal(problem.p) * scale, mu=mu, cov_factor=factor)
+    return run(draw, t, runs=runs, rng=rng, alpha=problem.alpha, gamma=problem.gamma, dynamics=dynamics,
+               method=method, threshold=threshold, progress=progress)

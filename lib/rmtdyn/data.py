@@ -18,19 +18,10 @@ __all__ = ["gaussian_mixture", "sample"]
 
 
 def _rng(rng):
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is None or isinstance(rng, (bool,)) :
-        raise ValueError("rng must be a numpy.random.Generator or an integer seed "
-                         "(randomness is always explicit); got " + repr(rng))
-    try:
-        return np.random.default_rng(_checks.positive_int(rng, "seed", minimum=0))
-    except ValueError:
-        raise ValueError("rng must be a numpy.random.Generator or an integer seed >= 0; got "
-                         + repr(rng)) from None
+    return _checks.generator(rng)
 
 
-def gaussian_mixture(p, n, mu2, *, pi=0.5, rng):
+def gaussian_mixture(p, n, mu2, *, pi=0.5, rng=None):
     """Draw ``n`` labelled samples in dimension ``p`` from the two-class mixture.
 
     Parameters
@@ -42,8 +33,9 @@ def gaussian_mixture(p, n, mu2, *, pi=0.5, rng):
     pi : float, default 0.5
         Proportion of class :math:`\\mathcal C_2`; exactly ``round(pi * n)``
         samples get label +1 (the first ``n - round(pi n)`` get -1).
-    rng : numpy.random.Generator or int
-        Source of randomness (an int is a seed for ``default_rng``).
+    rng : int, numpy.random.Generator or None
+        Source of randomness (SciPy's convention: an int seeds ``default_rng``,
+        ``None`` takes fresh entropy).
 
     Returns
     -------
@@ -73,7 +65,7 @@ def gaussian_mixture(p, n, mu2, *, pi=0.5, rng):
     return X, y, mu
 
 
-def sample(problem, *, rng):
+def sample(problem, *, rng=None):
     """Draw a training set ``(X, y, mu)`` for a :class:`~rmtdyn.Problem` that has ``p`` and ``n``.
 
     Examples
@@ -83,7 +75,7 @@ def sample(problem, *, rng):
     ((4, 6), 3)
     """
     if not isinstance(problem, Problem):
-        raise ValueError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
+        raise _checks.ArgumentTypeError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
     if problem.p is None:
         raise ValueError("this Problem has only c; give p and n to draw data")
     return gaussian_mixture(problem.p, problem.n, problem.mu2, pi=problem.pi, rng=rng)

@@ -18,20 +18,25 @@ iteration) and :func:`gradient_flow_expm` (matrix exponential of an augmented
 system) are the independent references it is tested against.
 """
 
-from dataclasses import dataclass
-
 import numpy as np
 from scipy.linalg import eigh, expm
-from threadpoolctl import threadpool_limits
+from scipy.linalg.blas import dsyrk
 
 from . import _checks
-from .data import _rng, sample
+from .data import sample
 from .filters import filters
 from .params import Problem
 from .theory import error_rate
 
 __all__ = ["gradient_descent", "gradient_flow_expm", "weights", "test_error", "train_error",
            "draw_run", "Simulation", "simulate"]
+
+
+def __getattr__(name):  # the runner moved to rmtdyn.montecarlo; these names stay here too
+    if name in ("Simulation", "simulate"):
+        from . import montecarlo
+        return getattr(montecarlo, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _check_xyw(X, y, w0):
@@ -122,30 +127,32 @@ def gradient_flow_expm(X, y, w0, *, alpha, t, gamma=0.0):
     return np.array([(expm(ti * A) @ v0)[:p] for ti in t])
 
 
-class _Spectral:
-    """One eigendecomposition of M = XX^T/n and the data projected on its eigenvectors."""
-
-    def __init__(self, X, y):
-        p, n = X.shape
-        lam, U = eigh(X @ X.T / n, overwrite_a=True, check_finite=False)
-        tol = max(p, n) * np.finfo(float).eps * max(lam[-1], 1.0)
-        null = lam <= tol
-        lam[null] = 0.0  # exact null space when p > n: gradient steps never move w there
-        b = U.T @ (X @ y / n)
-        b[null] = 0.0    # Xy/n lies in the range of X
-        self.lam, self.U, self.b, self.null = lam, U, b, null
-        self.XU = X.T @ U  # (n, p): training scores are XU @ coefficients
-
-    def coefficients(self, w0, t, alpha, dynamics, gamma=0.0):
-        f, g = filters(self.lam, t, alpha=alpha, dynamics=dynamics, gamma=gamma)
-        # null directions get no gradient: g(0) b = 0 there (g(0) = inf at t = inf)
-        g[:, self.null] = 0.0
-        return f * (self.U.T @ w0) + g * self.b  # (T, p) in the eigenbasis
-
-
 def _gamma(gamma):
     return _checks.real_scalar(gamma, "gamma", low=0, low_inclusive=True,
                                allowed="ridge penalty gamma >= 0")
+
+
+def _eigen(X, y):
+    """One eigendecomposition of M = XX^T/n: eigenvalues (exact zeros below max(p, n) eps lambda_max),
+    eigenvectors U, X^T U (n, p) and U^T Xy/n."""
+    p, n = X.shape
+    M = dsyrk(1.0 / n, X)  # upper triangle of XX^T/n: half the flops of X @ X.T
+    lam, U = eigh(M, lower=False, overwrite_a=True, check_finite=False, driver="evd")
+    null = lam <= max(p, n) * np.finfo(float).eps * max(lam[-1], 1.0)
+    lam[null] = 0.0  # exact null space when p > n: gradient steps never move w there
+    XU = X.T @ U
+    b = (y @ XU) / n
+    b[null] = 0.0  # Xy/n lies in the range of X
+    return lam, U, XU, b, null
+
+
+def _spectral_solve(X, y, w0, t, alpha, gamma, dynamics):
+    """Eigenvectors U, coefficients C (T, p) with w(t) = U C[t], and X^T U."""
+    lam, U, XU, b, null = _eigen(X, y)
+    _stable_or_raise(lam[-1], alpha, dynamics, gamma)
+    f, g = filters(lam, t, alpha=alpha, dynamics=dynamics, gamma=gamma)
+    g[:, null] = 0.0  # null directions get no gradient: g(0) b = 0 there (g(0) = inf at t = inf)
+    return U, f * (w0 @ U) + g * b, XU
 
 
 def _stable_or_raise(lam_max, alpha, dynamics, gamma=0.0):
@@ -181,9 +188,8 @@ def weights(X, y, w0, *, alpha, t, dynamics="flow", gamma=0.0):
     dynamics = _checks.dynamics(dynamics)
     t = _checks.times(t, integer=(dynamics == "gd"))
     gamma = _gamma(gamma)
-    sp = _Spectral(X, y)
-    _stable_or_raise(sp.lam[-1], alpha, dynamics, gamma)
-    return sp.coefficients(w0, t, alpha, dynamics, gamma) @ sp.U.T
+    U, C, _ = _spectral_solve(X, y, w0, t, alpha, gamma, dynamics)
+    return C @ U.T
 
 
 def test_error(W, mu):
@@ -202,11 +208,6 @@ def test_error(W, mu):
     return error_rate(W @ mu, np.einsum("ij,ij->i", W, W))
 
 
-def _margin_error(margins):
-    # margins: (n, T); a zero margin (w = 0) counts as a coin flip
-    return ((margins < 0).mean(axis=0) + 0.5 * (margins == 0).mean(axis=0))
-
-
 def train_error(X, y, W):
     """Fraction of training samples with :math:`y_i x_i^T w < 0` (ties count 1/2), per weight vector.
 
@@ -221,10 +222,11 @@ def train_error(X, y, W):
     W = np.atleast_2d(_checks.finite_array(W, "W"))
     if W.shape[1] != X.shape[0]:
         raise ValueError(f"W must have shape (T, p={X.shape[0]}); got {W.shape}")
-    return _margin_error(y[:, None] * (X.T @ W.T))
+    margins = y[:, None] * (X.T @ W.T)
+    return (margins < 0).mean(axis=0) + 0.5 * (margins == 0).mean(axis=0)  # a tie (w = 0): coin flip
 
 
-def draw_run(problem, *, rng):
+def draw_run(problem, *, rng=None):
     """Draw one run's data and initialisation: ``(X, y, mu, w0)``.
 
     :math:`w_0` has i.i.d. :math:`\\mathcal N(0, \\sigma^2/p)` entries; it is drawn
@@ -236,191 +238,7 @@ def draw_run(problem, *, rng):
     >>> X.shape, w0.shape
     ((3, 4), (3,))
     """
-    rng = _rng(rng)
+    rng = _checks.generator(rng)
     X, y, mu = sample(problem, rng=rng)
     w0 = rng.standard_normal(problem.p) * np.sqrt(problem.sigma2 / problem.p)
     return X, y, mu, w0
-
-
-@dataclass(frozen=True)
-class Simulation:
-    """Monte-Carlo errors, one row per run (arrays of shape ``(runs, T)``).
-
-    ``test_error`` and ``train_error`` use the threshold 0 (the paper's rule, all
-    samples pooled).  The per-class errors ``test_error_c1`` (class
-    :math:`\\mathcal C_1`, label -1), ``test_error_c2`` (label +1),
-    ``train_error_c1``, ``train_error_c2`` use the rule "label +1 iff
-    :math:`w^T x >` ``threshold``" (shape ``(T,)``) and are ``None`` when not recorded.
-    """
-
-    t: np.ndarray
-    test_error: np.ndarray
-    train_error: np.ndarray
-    dynamics: str = "flow"
-    threshold: np.ndarray | None = None
-    test_error_c1: np.ndarray | None = None
-    test_error_c2: np.ndarray | None = None
-    train_error_c1: np.ndarray | None = None
-    train_error_c2: np.ndarray | None = None
-
-    _CLASS_FIELDS = ("test_error_c1", "test_error_c2", "train_error_c1", "train_error_c2")
-
-    def mean_sem(self, name):
-        """Mean over runs and its standard error (NaN with one run) of the field ``name``."""
-        a = getattr(self, name)
-        if a is None:
-            raise ValueError(f"{name} was not recorded in this simulation")
-        return a.mean(axis=0), self._sem(a)
-
-    @property
-    def runs(self):
-        return self.test_error.shape[0]
-
-    def _sem(self, a):
-        return a.std(axis=0, ddof=1) / np.sqrt(a.shape[0]) if a.shape[0] > 1 else np.full(a.shape[1], np.nan)
-
-    @property
-    def test_error_mean(self):
-        return self.test_error.mean(axis=0)
-
-    @property
-    def test_error_sem(self):
-        """Standard error of the mean over runs (NaN with a single run)."""
-        return self._sem(self.test_error)
-
-    @property
-    def train_error_mean(self):
-        return self.train_error.mean(axis=0)
-
-    @property
-    def train_error_sem(self):
-        """Standard error of the mean over runs (NaN with a single run)."""
-        return self._sem(self.train_error)
-
-    def as_dict(self, *, classes=False):
-        """Plain lists (``"inf"`` for infinite times; SEM of a single run is ``None``).
-
-        With ``classes=True`` also ``threshold`` and the per-class ``..._mean`` and
-        ``..._sem`` (``test_error_c1``, ``test_error_c2``, ``train_error_c1``, ``train_error_c2``).
-        """
-        def enc(a):
-            return [None if np.isnan(v) else ("inf" if np.isinf(v) else float(v)) for v in a]
-        out = {"t": enc(self.t), "test_error_mean": enc(self.test_error_mean),
-               "test_error_sem": enc(self.test_error_sem),
-               "train_error_mean": enc(self.train_error_mean),
-               "train_error_sem": enc(self.train_error_sem)}
-        if classes and self.threshold is not None:
-            out["threshold"] = enc(self.threshold)
-            for name in self._CLASS_FIELDS:
-                mean, sem = self.mean_sem(name)
-                out[name + "_mean"], out[name + "_sem"] = enc(mean), enc(sem)
-        return out
-
-
-def simulate(problem, t, *, runs, seed, dynamics="flow", method="eig", threshold=0.0,
-             progress=None):
-    """Monte-Carlo training and test error of gradient descent at the requested times.
-
-    Each run draws fresh data and a fresh :math:`w_0` from its own child of
-    ``numpy.random.default_rng(seed)`` (so run ``r`` is the same whatever
-    ``runs`` and ``method`` are), trains, and records the exact test error
-    (:func:`test_error`) and the training error (:func:`train_error`), pooled at
-    threshold 0 and per class at ``threshold``.  ``problem.gamma`` adds the ridge
-    penalty and ``problem.pi`` sets the class proportions of the training data.
-
-    Parameters
-    ----------
-    problem : Problem
-        Must have ``p`` and ``n``.
-    t : array_like
-        Times (flow) or step counts (GD).
-    runs : int
-        Number of independent runs (>= 1).
-    seed : int
-        Seed of the run generators.
-    dynamics : {"flow", "gd"}
-    method : {"eig", "iterate"}
-        ``"eig"``: one eigendecomposition per run, all times at once (fast);
-        ``"iterate"``: the references, :func:`gradient_descent` (GD) or
-        :func:`gradient_flow_expm` (flow).
-    threshold : float or array_like, shape (T,), default 0.0
-        Threshold :math:`\\tau` of the per-class errors (one per time, e.g. the
-        theory's :func:`rmtdyn.theory.bayes_threshold`); the test errors per class
-        are exact given :math:`w`: :math:`Q((w^T\\mu \\pm \\tau)/\\|w\\|)`.
-    progress : callable, optional
-        Called as ``progress(done, runs)`` after each run (e.g. to move a
-        progress bar); an exception it raises stops the simulation and
-        propagates (a way to cancel).
-
-    Returns
-    -------
-    Simulation
-
-    Examples
-    --------
-    >>> pb = Problem(p=32, n=64, mu2=4.0, sigma2=0.1, alpha=0.01)
-    >>> sim = simulate(pb, [0, 100], runs=4, seed=0)
-    >>> sim.test_error_mean.round(3).tolist()
-    [0.487, 0.046]
-    """
-    if not isinstance(problem, Problem):
-        raise ValueError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
-    if problem.p is None:
-        raise ValueError("simulate needs a Problem with p and n (not only c)")
-    dynamics = _checks.dynamics(dynamics)
-    t = _checks.times(t, integer=(dynamics == "gd"))
-    runs = _checks.positive_int(runs, "runs")
-    seed = _checks.positive_int(seed, "seed", minimum=0)
-    if method not in ("eig", "iterate"):
-        raise ValueError(f"method must be 'eig' or 'iterate'; got {method!r}")
-    if progress is not None and not callable(progress):
-        raise ValueError(f"progress must be a callable progress(done, runs) or None; got {progress!r}")
-    if dynamics == "gd":
-        problem.check_gd_step()
-    if method == "iterate" and not np.isfinite(t).all():
-        raise ValueError("method='iterate' needs finite times; use method='eig' for t = inf")
-    tau = np.asarray(threshold, dtype=float)
-    if tau.ndim > 1 or (tau.ndim == 1 and tau.shape != t.shape) or np.isnan(tau).any():
-        raise ValueError(f"threshold must be a number or an array of shape ({t.size},) "
-                         "(one per time; inf allowed, not NaN)")
-    tau = np.broadcast_to(tau, t.shape).astype(float)
-    # The per-run matrices are small (p x p, n x T): multithreaded BLAS costs more in
-    # synchronisation than it gains here (measured 2.3x slower on 2 cores), so the runs
-    # are computed with one BLAS thread.
-    with threadpool_limits(limits=1, user_api="blas"):
-        out = _monte_carlo(problem, t, runs, seed, dynamics, method, tau, progress)
-    return Simulation(t=t, dynamics=dynamics, threshold=tau, **out)
-
-
-def _monte_carlo(problem, t, runs, seed, dynamics, method, tau, progress=None):
-    alpha, gamma = problem.alpha, problem.gamma
-    names = ("test_error", "train_error") + Simulation._CLASS_FIELDS
-    out = {name: np.empty((runs, t.size)) for name in names}
-    for r, rng in enumerate(np.random.default_rng(seed).spawn(runs)):
-        X, y, mu, w0 = draw_run(problem, rng=rng)
-        if method == "eig":
-            sp = _Spectral(X, y)
-            _stable_or_raise(sp.lam[-1], alpha, dynamics, gamma)
-            C = sp.coefficients(w0, t, alpha, dynamics, gamma)
-            m = sp.U.T @ mu
-            Ew, Vw = C @ m, np.einsum("ij,ij->i", C, C)
-            scores = sp.XU @ C.T  # (n, T): x_i^T w
-        else:
-            if dynamics == "gd":
-                W = gradient_descent(X, y, w0, alpha=alpha, steps=t, gamma=gamma)
-            else:
-                W = gradient_flow_expm(X, y, w0, alpha=alpha, t=t, gamma=gamma)
-            Ew, Vw = W @ mu, np.einsum("ij,ij->i", W, W)
-            scores = X.T @ W.T
-        out["test_error"][r] = error_rate(Ew, Vw)
-        out["train_error"][r] = _margin_error(y[:, None] * scores)
-        with np.errstate(invalid="ignore"):
-            out["test_error_c1"][r] = error_rate(Ew + tau, Vw)
-            out["test_error_c2"][r] = error_rate(Ew - tau, Vw)
-        pos = y > 0
-        # class C2 (+1) is wrong below the threshold, class C1 (-1) above it; ties count 1/2
-        out["train_error_c2"][r] = _margin_error(scores[pos] - tau)
-        out["train_error_c1"][r] = _margin_error(tau - scores[~pos])
-        if progress is not None:
-            progress(r + 1, runs)
-    return out

@@ -36,7 +36,7 @@ import threading
 import numpy as np
 
 from . import _checks, spectrum
-from .dynamics import simulate
+from .montecarlo import simulate
 from .params import Problem
 from .theory import cauchy_schwarz_bound, limits, optimal_stopping, predict
 

@@ -23,12 +23,8 @@ import urllib.error
 import urllib.request
 
 import numpy as np
-from threadpoolctl import threadpool_limits
-
 from . import _checks
-from .data import _rng
-from .theory import error_rate
-from .dynamics import Simulation, _margin_error, _Spectral, _stable_or_raise
+from .montecarlo import Draw, PoolSimulation, run
 
 __all__ = ["load_mnist_subset", "load_digits8x8", "fetch_mnist", "read_idx", "two_class",
            "Standardized", "standardize", "within_covariance", "whiten", "PoolSimulation",
@@ -342,49 +338,18 @@ def whiten(X, cov, *, ridge=1e-2):
     return (U / np.sqrt(lam)) @ (U.T @ X)
 
 
-@dataclass(frozen=True)
-class PoolSimulation(Simulation):
-    """:class:`~rmtdyn.Simulation` on a pool of real data, with the moments of the test margins.
-
-    Attributes
-    ----------
-    test_margin_mean, test_margin_var : ndarray, shape (runs, T)
-        Mean and variance (``ddof=1``) of the margins :math:`y_i x_i^T w(t)` over the
-        held-out images of each run: the empirical counterparts of :math:`E(t)` and
-        :math:`V(t)` of the theorem.
-    """
-
-    test_margin_mean: np.ndarray = None
-    test_margin_var: np.ndarray = None
-
-    def gaussian_error(self):
-        """Per-run :math:`Q(m/s)` from the margins' mean :math:`m` and variance :math:`s^2`.
-
-        The error the held-out margins *would* have if they were Gaussian; its
-        distance to :attr:`test_error` measures how non-Gaussian the real statistic is.
-
-        .. math::
-
-            \\hat\\varepsilon_\\mathrm{Gauss}(t) = Q\\big(m(t)/s(t)\\big)
-
-        (book chapter 8, eqs. ``rd-margins`` and ``rd-gaussian-gap``).
-
-        Returns
-        -------
-        ndarray, shape (runs, T)
-        """
-        return error_rate(self.test_margin_mean, variance=self.test_margin_var)
-
-
-def simulate_pool(X, y, t, *, n_train, runs, seed, alpha, sigma2=0.0, dynamics="flow"):
+def simulate_pool(X, y, t, *, n_train, runs, rng=None, seed=None, alpha, sigma2=0.0, gamma=0.0, dynamics="flow",
+                  method="eig", threshold=0.0, progress=None):
     """Monte Carlo on a fixed pool of real data: random balanced splits and initialisations.
 
-    Each run draws (from its own child of ``default_rng(seed)``) a training set of
+    Each run draws (from its own child of ``rng``; ``seed`` is the older name) a training set of
     ``n_train`` columns of ``X``, half from each class, keeps the rest as the test
     set, draws :math:`w_0 \\sim \\mathcal N(0, \\sigma^2/p\\, I)`, trains, and records the
     training error, the *empirical* error on the held-out columns and the mean and
     variance of the held-out margins.  One eigendecomposition of :math:`XX^T/n` per run
-    gives all times at once (book chapter 2, eq. ``w-closed-form``).
+    gives all times at once (book chapter 2, eq. ``w-closed-form``); the runner is
+    :func:`rmtdyn.montecarlo.run`, whose options (``gamma``, ``method``, ``threshold``,
+    ``progress``) it passes on.
 
     .. math::
 
@@ -402,7 +367,7 @@ def simulate_pool(X, y, t, *, n_train, runs, seed, alpha, sigma2=0.0, dynamics="
     --------
     >>> from rmtdyn.data import gaussian_mixture
     >>> X, y, _ = gaussian_mixture(16, 200, 4.0, rng=0)
-    >>> sim = simulate_pool(X, y, [0.0, 100.0], n_train=64, runs=3, seed=1, alpha=0.01)
+    >>> sim = simulate_pool(X, y, [0.0, 100.0], n_train=64, runs=3, rng=1, alpha=0.01)
     >>> sim.test_error.shape, sim.test_margin_mean.shape
     ((3, 2), (3, 2))
     """
@@ -410,35 +375,20 @@ def simulate_pool(X, y, t, *, n_train, runs, seed, alpha, sigma2=0.0, dynamics="
     y = _checks.finite_array(y, "y", ndim=1, shape=(X.shape[1],))
     p = X.shape[0]
     n_train = _checks.positive_int(n_train, "n_train", minimum=4)
-    runs = _checks.positive_int(runs, "runs")
-    seed = _checks.positive_int(seed, "seed", minimum=0)
-    alpha = _checks.real_scalar(alpha, "alpha", low=0, allowed="learning rate alpha > 0")
+    rng = _checks.rng_alias(rng, seed, "simulate_pool")
     sigma2 = _checks.real_scalar(sigma2, "sigma2", low=0, low_inclusive=True, allowed="sigma2 >= 0")
-    dynamics = _checks.dynamics(dynamics)
-    t = _checks.times(t, integer=(dynamics == "gd"))
+    if not np.isin(y, (-1.0, 1.0)).all():
+        raise ValueError("y must hold labels -1 and +1 only")
     neg, pos = np.flatnonzero(y < 0), np.flatnonzero(y > 0)
     half = n_train // 2
     if n_train % 2 or half >= min(neg.size, pos.size):
         raise ValueError(f"n_train must be even and leave test images of both classes; got {n_train} "
                          f"for {neg.size} and {pos.size} images per class")
-    test = np.empty((runs, t.size))
-    train = np.empty((runs, t.size))
-    m_mean = np.empty((runs, t.size))
-    m_var = np.empty((runs, t.size))
-    with threadpool_limits(limits=1, user_api="blas"):
-        for r, rng in enumerate(np.random.default_rng(seed).spawn(runs)):
-            rng = _rng(rng)
-            tr = np.concatenate([rng.permutation(neg)[:half], rng.permutation(pos)[:half]])
-            te = np.setdiff1d(np.arange(y.size), tr)
-            Xtr, ytr = X[:, tr], y[tr]
-            w0 = rng.standard_normal(p) * np.sqrt(sigma2 / p)
-            sp = _Spectral(Xtr, ytr)
-            _stable_or_raise(sp.lam[-1], alpha, dynamics)
-            C = sp.coefficients(w0, t, alpha, dynamics)
-            train[r] = _margin_error(ytr[:, None] * (sp.XU @ C.T))
-            margins = y[te][:, None] * ((X[:, te].T @ sp.U) @ C.T)
-            test[r] = _margin_error(margins)
-            m_mean[r] = margins.mean(axis=0)
-            m_var[r] = margins.var(axis=0, ddof=1)
-    return PoolSimulation(t=t, test_error=test, train_error=train, dynamics=dynamics,
-                          test_margin_mean=m_mean, test_margin_var=m_var)
+    scale = np.sqrt(sigma2 / p)
+
+    def draw(stream):
+        tr = np.concatenate([stream.permutation(neg)[:half], stream.permutation(pos)[:half]])
+        te = np.setdiff1d(np.arange(y.size), tr)
+        return Draw(X=X[:, tr], y=y[tr], w0=stream.standard_normal(p) * scale, X_test=X[:, te], y_test=y[te])
+    return run(draw, t, runs=runs, rng=rng, alpha=alpha, gamma=gamma, dynamics=dynamics, method=method,
+               threshold=threshold, progress=progress)
