@@ -15,12 +15,12 @@ wrong and what is allowed.
 """
 
 import argparse
-import json
 import math
 import sys
 
 import numpy as np
 
+from ._json import dumps, to_jsonable
 from .montecarlo import simulate
 from .params import Problem
 from .theory import bayes_threshold, cauchy_schwarz_bound, class_errors, optimal_stopping, predict
@@ -120,10 +120,7 @@ def _class_fields(E, V, pi, *, E_train=None, V_train=None, suffix=""):
     if E_train is not None:
         tr = class_errors(E_train, V_train - E_train ** 2, pi=pi, threshold=tau)
         out.update(train_error_c1=tr["error_c1"], train_error_c2=tr["error_c2"])
-
-    def enc(a):
-        return [("inf" if v > 0 else "-inf") if math.isinf(v) else float(v) for v in np.atleast_1d(a)]
-    return {k + suffix: enc(v) for k, v in out.items()}
+    return {k + suffix: to_jsonable(np.atleast_1d(np.asarray(v, dtype=float))) for k, v in out.items()}
 
 
 def main(argv=None):
@@ -144,7 +141,7 @@ def main(argv=None):
             if args.dynamics == "gd":
                 problem.check_gd_step()
             opt = optimal_stopping(problem, dynamics=args.dynamics)
-            result = {k: [v] for k, v in opt.as_dict().items()}
+            result = {k: [v] for k, v in to_jsonable(opt).items()}
             if args.pi != 0.5:
                 if opt.t_opt == 0:  # the limit t -> 0+: only the ratio E / sqrt(V) matters
                     E, V = math.sqrt(cauchy_schwarz_bound(problem)), 1.0
@@ -171,7 +168,7 @@ def main(argv=None):
     except ValueError as exc:
         parser.exit(2, f"rmtdyn {args.command}: error: {exc}\n")
     if args.json:
-        print(json.dumps(result, allow_nan=False))
+        print(dumps(result))
     else:
         print(_table(result))
     return 0

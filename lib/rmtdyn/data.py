@@ -61,7 +61,8 @@ def gaussian_mixture(p, n, mu2, *, pi=0.5, rng=None):
     y = np.concatenate([-np.ones(n - n2), np.ones(n2)])
     mu = np.zeros(p)
     mu[0] = np.sqrt(mu2)
-    X = rng.standard_normal((p, n)) + np.outer(mu, y)
+    X = rng.standard_normal((p, n))
+    X[0] += mu[0] * y  # + mu y^T, mu along e_1
     return X, y, mu
 
 

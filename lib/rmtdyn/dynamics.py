@@ -152,7 +152,10 @@ def _spectral_solve(X, y, w0, t, alpha, gamma, dynamics):
     _stable_or_raise(lam[-1], alpha, dynamics, gamma)
     f, g = filters(lam, t, alpha=alpha, dynamics=dynamics, gamma=gamma)
     g[:, null] = 0.0  # null directions get no gradient: g(0) b = 0 there (g(0) = inf at t = inf)
-    return U, f * (w0 @ U) + g * b, XU
+    f *= w0 @ U
+    g *= b
+    f += g  # coefficients f a + g b, in place
+    return U, f, XU
 
 
 def _stable_or_raise(lam_max, alpha, dynamics, gamma=0.0):
