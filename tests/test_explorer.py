@@ -220,3 +220,29 @@ def test_static_png_and_display(ex):
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert "Explorer(c=0.5" in repr(ex)
     assert ex.widget.children  # the ipywidgets tree exists
+
+
+def test_model_without_widgets_is_the_library_theory():
+    """The pure model (Settings -> Panels) gives the library's numbers; no widget is created."""
+    st = explorer_module.Settings(c=2.0, mu2=4.0, sigma2=0.1, alpha=0.01, log10_t=(0, 4), dynamics="gd")
+    pn = explorer_module.panels(st, points=30)
+    pb = rd.Problem(c=2.0, mu2=4.0, sigma2=0.1, alpha=0.01)
+    pr = rd.predict(pb, st.times(30), dynamics="gd")
+    np.testing.assert_array_equal(pn.test_error, pr.test_error)
+    np.testing.assert_array_equal(pn.snr, pr.E ** 2 / pr.V / rd.theory.cauchy_schwarz_bound(pb))
+    assert pn.atom == 0.5 and pn.spike == pytest.approx(pb.spike) and pn.unstable is None
+    assert pn == explorer_module.panels(st, points=30) and pn != explorer_module.panels(st, points=40)
+    unstable = explorer_module.panels(explorer_module.Settings(c=0.5, alpha=1.0, dynamics="gd"))
+    assert unstable.unstable and unstable.test_error.size == 0 and unstable.prediction is None
+    assert explorer_module.info_html(unstable) == ""
+
+
+def test_settings_reject_bad_values():
+    with pytest.raises(ValueError, match="c"):
+        explorer_module.Settings(c=100.0)
+    with pytest.raises(ValueError, match="log10_t"):
+        explorer_module.Settings(log10_t=(3, 1))
+    with pytest.raises(TypeError, match="log10_t"):
+        explorer_module.Settings(log10_t=None)
+    with pytest.raises(TypeError, match="settings"):
+        explorer_module.panels({"c": 1.0})

@@ -61,6 +61,8 @@ def to_jsonable(obj):
         return [to_jsonable(v) for v in obj]
     if hasattr(obj, "as_dict"):
         return to_jsonable(obj.as_dict())
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
     raise TypeError(f"obj holds a {type(obj).__name__}, which has no JSON form (allowed: numbers, "
                     "strings, None, arrays, lists, dicts and results with as_dict())")
 
@@ -86,6 +88,11 @@ def _equal(a, b):
         return bool(np.array_equal(a, b))
     if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
         return True
+    if dataclasses.is_dataclass(a) and not isinstance(a, type):  # e.g. a result held by a result
+        return type(a) is type(b) and all(_equal(getattr(a, f.name), getattr(b, f.name))
+                                          for f in dataclasses.fields(a))
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
+        return type(a) is type(b) and len(a) == len(b) and all(map(_equal, a, b))
     return bool(a == b)
 
 

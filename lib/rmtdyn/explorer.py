@@ -28,6 +28,7 @@ JupyterLab (live), under ``%matplotlib inline`` (the static book shows
 number comes from the functions named above.
 """
 
+from dataclasses import dataclass
 import functools
 import io
 import math
@@ -36,11 +37,13 @@ import threading
 import numpy as np
 
 from . import _checks, spectrum
+from ._json import Result
 from .montecarlo import simulate
 from .params import Problem
 from .theory import cauchy_schwarz_bound, limits, optimal_stopping, predict
 
-__all__ = ["Explorer", "C_RANGE", "MU2_RANGE", "SIGMA2_RANGE", "ALPHA_RANGE", "LOG10_T_RANGE"]
+__all__ = ["Explorer", "Settings", "Panels", "panels", "C_RANGE", "MU2_RANGE", "SIGMA2_RANGE",
+           "ALPHA_RANGE", "LOG10_T_RANGE"]
 
 C_RANGE = (0.05, 20.0)
 """Range of the dimension ratio slider (log scale)."""
@@ -51,7 +54,8 @@ SIGMA2_RANGE = (0.0, 5.0)
 ALPHA_RANGE = (1e-3, 1.0)
 """Range of the learning-rate slider (log scale)."""
 LOG10_T_RANGE = (-2.0, 7.0)
-"""Range of the time-window slider, in :math:`\\log_{10} t`."""
+"""Range of the time window, in :math:`\\log_{10} t` (the slider's and the model's one bound; the theory
+holds to :math:`t = 10^{10}`, also at :math:`c = 1`, so it may be widened to ``(-2.0, 10.0)``)."""
 
 
 _ERROR_TOPS = (0.06, 0.12, 0.25, 0.55)  # y-limits of the error panel (a coarse ladder, see _render)
@@ -81,6 +85,201 @@ def _mp_curve(c, points=240):
     x.flags.writeable = False
     dens.flags.writeable = False
     return x, dens
+
+
+def _in_range(value, name, bounds):
+    return _checks.real_scalar(value, name, low=bounds[0], high=bounds[1], low_inclusive=True,
+                               high_inclusive=True, allowed=f"{bounds[0]:g} <= {name} <= {bounds[1]:g}")
+
+
+def _field(result, name):
+    # limits() gives a dict or a result object, depending on the library version
+    return result[name] if isinstance(result, dict) else getattr(result, name)
+
+
+@dataclass(frozen=True, eq=False)
+class Settings(Result):
+    """The explorer's parameters (the sliders), checked against their ranges.
+
+    Examples
+    --------
+    >>> st = Settings(c=2.0, log10_t=(0, 3), dynamics="gd")
+    >>> st.times(5).tolist(), st.window()
+    ([1.0, 6.0, 32.0, 178.0, 1000.0], (1.0, 1000.0))
+    """
+
+    c: float = 0.5
+    mu2: float = 4.0
+    sigma2: float = 0.1
+    alpha: float = 0.01
+    log10_t: tuple = (0.0, 5.0)
+    dynamics: str = "flow"
+
+    def __post_init__(self):
+        set_ = functools.partial(object.__setattr__, self)
+        set_("c", _in_range(self.c, "c", C_RANGE))
+        set_("mu2", _in_range(self.mu2, "mu2", MU2_RANGE))
+        set_("sigma2", _in_range(self.sigma2, "sigma2", SIGMA2_RANGE))
+        set_("alpha", _in_range(self.alpha, "alpha", ALPHA_RANGE))
+        try:
+            lo, hi = (float(v) for v in self.log10_t)
+        except (TypeError, ValueError):
+            raise _checks.ArgumentTypeError(f"log10_t must be a pair (a, b) of numbers; got {self.log10_t!r}") from None
+        if not (LOG10_T_RANGE[0] <= lo < hi <= LOG10_T_RANGE[1]):
+            raise ValueError(f"log10_t must satisfy {LOG10_T_RANGE[0]:g} <= a < b <= {LOG10_T_RANGE[1]:g}; "
+                             f"got {self.log10_t!r}")
+        set_("log10_t", (lo, hi))
+        set_("dynamics", _checks.dynamics(self.dynamics))
+
+    @property
+    def problem(self):
+        """The asymptotic :class:`~rmtdyn.Problem` (only :math:`c`)."""
+        return Problem(c=self.c, mu2=self.mu2, sigma2=self.sigma2, alpha=self.alpha)
+
+    def times(self, points):
+        """``points`` log-spaced times of the window (unique step counts >= 1 for GD)."""
+        points = _checks.positive_int(points, "points")
+        t = np.geomspace(10.0 ** self.log10_t[0], 10.0 ** self.log10_t[1], points)
+        if self.dynamics == "gd":
+            t = np.unique(np.maximum(1.0, np.round(t)))
+        return t
+
+    def window(self):
+        """The plotted time interval ``(tmin, tmax)`` (at least one step for GD)."""
+        tmin, tmax = 10.0 ** self.log10_t[0], 10.0 ** self.log10_t[1]
+        if self.dynamics == "gd":
+            tmin = max(tmin, 1.0)
+            tmax = max(tmax, 1.5 * tmin)
+        return tmin, tmax
+
+    def simulation_problem(self, p):
+        """The finite problem simulated: ``p`` fixed, ``n = round(p/c)`` (at least 2)."""
+        p = _checks.positive_int(p, "p", minimum=2)
+        return Problem(p=p, n=max(2, int(round(p / self.c))), mu2=self.mu2, sigma2=self.sigma2,
+                       alpha=self.alpha)
+
+
+@dataclass(frozen=True, eq=False)
+class Panels(Result):
+    """Every number the explorer's three panels show, for one :class:`Settings`.
+
+    ``unstable`` is the message when GD with this step diverges (then the error
+    curves, ``prediction`` and ``stopping`` are empty / ``None``).  ``t_opt`` is
+    ``None`` unless :math:`0 < t^\\star < \\infty`; ``atom`` and ``spike`` are ``None``
+    when not present; ``snr`` is :math:`E^2/V` divided by ``cs_bound``; ``spectrum_peak`` is the
+    height the density is shown to (clipped at 1.2 near :math:`c = 1`, or the atom's mass).
+    """
+
+    settings: Settings
+    problem: Problem
+    t: np.ndarray
+    test_error: np.ndarray
+    train_error: np.ndarray
+    snr: np.ndarray
+    cs_bound: float
+    xlim: tuple
+    error_top: float
+    mp_x: np.ndarray
+    mp_density: np.ndarray
+    atom: float | None
+    spike: float | None
+    spectrum_xlim: tuple
+    spectrum_top: float
+    spectrum_peak: float
+    test_error_inf: float | None = None
+    train_error_inf: float | None = None
+    t_opt: float | None = None
+    test_error_opt: float | None = None
+    unstable: str | None = None
+    prediction: object = None
+    stopping: object = None
+
+
+def panels(settings, *, points=200):
+    """The numbers of the three panels for ``settings``: the explorer's model, without widgets.
+
+    Notes
+    -----
+    Every number comes from the library: :func:`rmtdyn.predict`,
+    :func:`rmtdyn.theory.optimal_stopping`, :func:`rmtdyn.limits`, the
+    Marčenko–Pastur law of :mod:`rmtdyn.spectrum`, and the bound
+
+    .. math::
+
+        \\frac{E^2}{V} \\le \\frac{\\|\\mu\\|^4}{\\|\\mu\\|^2 + c}
+
+    of book chapter 7.
+
+    Examples
+    --------
+    >>> pn = panels(Settings(c=2.0, mu2=4.0), points=20)
+    >>> pn.atom, round(pn.spike, 4), pn.t_opt is not None, pn.unstable
+    (0.5, 7.5, True, None)
+    """
+    if not isinstance(settings, Settings):
+        raise _checks.ArgumentTypeError(f"settings must be an rmtdyn.explorer.Settings; got {type(settings).__name__}")
+    points = _checks.positive_int(points, "points", minimum=10)
+    problem = settings.problem
+    t = settings.times(points)
+    # (b) spectrum: depends on c and mu2 only
+    x, dens = _mp_curve(problem.c)
+    atom = spectrum.mp_atom(problem.c)
+    # near c = 1 the density blows up like x^(-1/2) at the left edge: clip the view there
+    top = min(float(dens.max()), 1.2)
+    if atom > 0:
+        top = max(top, atom)
+    spike = problem.spike if problem.spike_isolated else None
+    xr = _nice_ceil(1.08 * (problem.lambda_plus if spike is None else spike) + 0.05)
+    common = dict(settings=settings, problem=problem, t=t, mp_x=x, mp_density=dens,
+                  atom=float(atom) if atom > 0 else None, spike=spike, spectrum_xlim=(-0.04 * xr, xr),
+                  spectrum_top=_nice_ceil(1.35 * top), spectrum_peak=top, xlim=settings.window(),
+                  cs_bound=cauchy_schwarz_bound(problem))
+    if settings.dynamics == "gd" and problem.alpha >= problem.max_stable_alpha:
+        empty = np.array([])
+        return Panels(**common, test_error=empty, train_error=empty, snr=empty, error_top=_ERROR_TOPS[-1],
+                      unstable=(f"α = {problem.alpha:.3g} is unstable for gradient descent here: "
+                                f"it needs α < 2/λ_max = {problem.max_stable_alpha:.3g}."))
+    # (a) errors and (c) E^2/V: depend on everything
+    pr = predict(problem, t, dynamics=settings.dynamics)
+    opt = optimal_stopping(problem, dynamics=settings.dynamics)
+    lim = limits(problem)
+    test_inf, train_inf = float(_field(lim, "test_error")), float(_field(lim, "train_error"))
+    finite_opt = 0.0 < opt.t_opt < math.inf
+    top = max(float(np.nanmax(pr.test_error)), float(np.nanmax(pr.train_error)), test_inf, train_inf)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        snr = np.where(pr.V > 0, pr.E ** 2 / pr.V, np.nan)
+    return Panels(**common, test_error=pr.test_error, train_error=pr.train_error,
+                  snr=snr / common["cs_bound"],
+                  error_top=next(v for v in _ERROR_TOPS if v >= min(1.1 * top, _ERROR_TOPS[-1])),
+                  test_error_inf=test_inf, train_error_inf=train_inf,
+                  t_opt=float(opt.t_opt) if finite_opt else None,
+                  test_error_opt=float(opt.test_error_opt) if finite_opt else None,
+                  prediction=pr, stopping=opt)
+
+
+def info_html(pn):
+    """The explorer's summary line for :class:`Panels` ``pn`` (HTML)."""
+    if pn.unstable is not None:
+        return ""
+    problem, opt, unit = pn.problem, pn.stopping, pn.settings.dynamics
+    tmin, tmax = pn.xlim
+    if opt.t_opt == math.inf:
+        stop = "t* = ∞: stopping early gains nothing"
+    elif opt.t_opt == 0:
+        stop = "t* → 0⁺ (σ² = 0: the first step is the best)"
+    else:
+        where = "" if tmin <= opt.t_opt <= tmax else " (outside the time window)"
+        stop = f"t* = {opt.t_opt:.4g}" + (" steps" if unit == "gd" else "") + where
+    return (
+        f"<b>{stop}</b>; test error at t*: {opt.test_error_opt:.4f}, at t = ∞: {opt.test_error_inf:.4f}; "
+        f"training error at t = ∞: {opt.train_error_inf:.4f}. "
+        f"Spectrum: bulk [{problem.lambda_minus:.3g}, {problem.lambda_plus:.3g}]"
+        + (f", mass {1 - 1 / problem.c:.3g} at 0" if problem.c > 1 else "")
+        + (f", spike λs = {problem.spike:.3g} isolated (‖μ‖⁴ = {problem.mu2 ** 2:.3g} > c)"
+           if problem.spike_isolated else
+           f", no isolated spike (‖μ‖⁴ = {problem.mu2 ** 2:.3g} ≤ c = {problem.c:.3g})")
+        + f". Cauchy–Schwarz bound on E²/V: {pn.cs_bound:.4g}."
+        + (f" GD needs α < {problem.max_stable_alpha:.3g}." if unit == "gd" else ""))
 
 
 def _log_slider(widgets, value, bounds, description, step, fmt):
@@ -171,25 +370,9 @@ class Explorer:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
-        c = _checks.real_scalar(c, "c", low=C_RANGE[0], high=C_RANGE[1], low_inclusive=True,
-                                high_inclusive=True, allowed=f"{C_RANGE[0]:g} <= c <= {C_RANGE[1]:g}")
-        mu2 = _checks.real_scalar(mu2, "mu2", low=MU2_RANGE[0], high=MU2_RANGE[1], low_inclusive=True,
-                                  high_inclusive=True,
-                                  allowed=f"{MU2_RANGE[0]:g} <= mu2 <= {MU2_RANGE[1]:g}")
-        sigma2 = _checks.real_scalar(sigma2, "sigma2", low=SIGMA2_RANGE[0], high=SIGMA2_RANGE[1],
-                                     low_inclusive=True, high_inclusive=True,
-                                     allowed=f"{SIGMA2_RANGE[0]:g} <= sigma2 <= {SIGMA2_RANGE[1]:g}")
-        alpha = _checks.real_scalar(alpha, "alpha", low=ALPHA_RANGE[0], high=ALPHA_RANGE[1],
-                                    low_inclusive=True, high_inclusive=True,
-                                    allowed=f"{ALPHA_RANGE[0]:g} <= alpha <= {ALPHA_RANGE[1]:g}")
-        try:
-            lo, hi = (float(v) for v in log10_t)
-        except (TypeError, ValueError):
-            raise ValueError(f"log10_t must be a pair (a, b) of numbers; got {log10_t!r}") from None
-        if not (LOG10_T_RANGE[0] <= lo < hi <= LOG10_T_RANGE[1]):
-            raise ValueError(f"log10_t must satisfy {LOG10_T_RANGE[0]:g} <= a < b <= {LOG10_T_RANGE[1]:g}; "
-                             f"got {log10_t!r}")
-        dynamics = _checks.dynamics(dynamics)
+        st = Settings(c=c, mu2=mu2, sigma2=sigma2, alpha=alpha, log10_t=log10_t, dynamics=dynamics)
+        c, mu2, sigma2, alpha, (lo, hi), dynamics = (st.c, st.mu2, st.sigma2, st.alpha, st.log10_t,
+                                                     st.dynamics)
         self._points = _checks.positive_int(points, "points", minimum=10)
         self._p = _checks.positive_int(p, "p", minimum=2)
         self._runs = _checks.positive_int(runs, "runs", minimum=2)
@@ -367,15 +550,9 @@ class Explorer:
     # ------------------------------------------------------------------ state
     def _settings(self):
         s = self.sliders
-        return dict(c=float(s["c"].value), mu2=float(s["mu2"].value), sigma2=float(s["sigma2"].value),
-                    alpha=float(s["alpha"].value), log10_t=tuple(float(v) for v in s["log10_t"].value),
-                    dynamics=s["dynamics"].value)
-
-    def _time_grid(self, log10_t, dynamics, points):
-        t = np.geomspace(10.0 ** log10_t[0], 10.0 ** log10_t[1], points)
-        if dynamics == "gd":
-            t = np.unique(np.maximum(1.0, np.round(t)))
-        return t
+        return Settings(c=float(s["c"].value), mu2=float(s["mu2"].value), sigma2=float(s["sigma2"].value),
+                        alpha=float(s["alpha"].value), log10_t=tuple(float(v) for v in s["log10_t"].value),
+                        dynamics=s["dynamics"].value)
 
     def _on_change(self, _change):
         self.update()
@@ -398,105 +575,53 @@ class Explorer:
             self._render()
 
     def _update_theory(self):
-        s = self._settings()
+        pn = self.panels = panels(self._settings(), points=self._points)
         a, ax = self.artists, self.axes
-        problem = Problem(c=s["c"], mu2=s["mu2"], sigma2=s["sigma2"], alpha=s["alpha"])
-        self.problem, self.dynamics = problem, s["dynamics"]
-        t = self._time_grid(s["log10_t"], s["dynamics"], self._points)
-        self.times = t
-        tmin, tmax = 10.0 ** s["log10_t"][0], 10.0 ** s["log10_t"][1]
-        if s["dynamics"] == "gd":
-            tmin = max(tmin, 1.0)
-            tmax = max(tmax, 1.5 * tmin)
-        unstable = s["dynamics"] == "gd" and problem.alpha >= problem.max_stable_alpha
-
-        # (b) spectrum: depends on c and mu2 only
-        x, dens = _mp_curve(problem.c)
-        a["mp"].set_data(x, dens)
-        atom = spectrum.mp_atom(problem.c)
-        # near c = 1 the density blows up like x^(-1/2) at the left edge: clip the view there
-        top = min(float(dens.max()), 1.2)
-        if atom > 0:
-            a["atom"].set_data([0.0, 0.0], [0.0, atom])
-            top = max(top, atom)
-        a["atom"].set_visible(atom > 0)
-        if problem.spike_isolated:
-            a["spike"].set_data([problem.spike, problem.spike], [0.0, 0.6 * top])
-            right = problem.spike
-        else:
-            right = problem.lambda_plus
-        a["spike"].set_visible(problem.spike_isolated)
-        xr = _nice_ceil(1.08 * right + 0.05)
-        ax["spectrum"].set_xlim(-0.04 * xr, xr)
-        ax["spectrum"].set_ylim(0.0, _nice_ceil(1.35 * top))
-
-        # (a) errors and (c) E^2/V: depend on everything
-        ax["error"].set_xlim(tmin, tmax)
-        ax["snr"].set_xlim(tmin, tmax)
-        bound = self._bound = cauchy_schwarz_bound(problem)
-        if unstable:
-            self.prediction = self.stopping = None
-            for k in ("test", "train", "t_opt", "snr"):
-                a[k].set_data([], [])
-            for k in ("test_inf", "train_inf", "t_opt_line", "snr_t_opt"):
-                a[k].set_visible(False)
-            msg = (f"α = {problem.alpha:.3g} is unstable for gradient descent here: "
-                   f"it needs α < 2/λ_max = {problem.max_stable_alpha:.3g}.")
-            a["error_note"].set_text(msg.replace(" here: it", ":\nit") + "\nLower α or switch to gradient flow.")
-            ax["error"].set_ylim(0.0, _ERROR_TOPS[-1])
-            self.status.value = f"<span style='color:#b00'>{msg} No curve drawn.</span>"
-            self.button.disabled = True
-            self.info.value = ""
-            return
-        self.button.disabled = self._thread is not None and self._thread.is_alive()
-        a["error_note"].set_text("")
-        pr = predict(problem, t, dynamics=s["dynamics"])
-        opt = optimal_stopping(problem, dynamics=s["dynamics"])
-        lim = limits(problem)
-        self.prediction, self.stopping = pr, opt
-        a["test"].set_data(t, pr.test_error)
-        a["train"].set_data(t, pr.train_error)
-        a["test_inf"].set_ydata([lim["test_error"]] * 2)
-        a["train_inf"].set_ydata([lim["train_error"]] * 2)
-        a["test_inf"].set_visible(True)
-        a["train_inf"].set_visible(True)
-        finite_opt = 0.0 < opt.t_opt < math.inf
-        if finite_opt:
-            a["t_opt"].set_data([opt.t_opt], [opt.test_error_opt])
-            a["t_opt_line"].set_xdata([opt.t_opt] * 2)
-            a["snr_t_opt"].set_xdata([opt.t_opt] * 2)
+        self.problem, self.dynamics, self.times = pn.problem, pn.settings.dynamics, pn.t
+        self.prediction, self.stopping = pn.prediction, pn.stopping
+        # (b) spectrum
+        a["mp"].set_data(pn.mp_x, pn.mp_density)
+        if pn.atom is not None:
+            a["atom"].set_data([0.0, 0.0], [0.0, pn.atom])
+        a["atom"].set_visible(pn.atom is not None)
+        if pn.spike is not None:
+            a["spike"].set_data([pn.spike, pn.spike], [0.0, 0.6 * pn.spectrum_peak])
+        a["spike"].set_visible(pn.spike is not None)
+        ax["spectrum"].set_xlim(*pn.spectrum_xlim)
+        ax["spectrum"].set_ylim(0.0, pn.spectrum_top)
+        # (a) errors and (c) E^2/V
+        ax["error"].set_xlim(*pn.xlim)
+        ax["snr"].set_xlim(*pn.xlim)
+        ax["error"].set_ylim(0.0, pn.error_top)
+        self._bound = pn.cs_bound
+        a["test"].set_data(pn.t[:pn.test_error.size], pn.test_error)
+        a["train"].set_data(pn.t[:pn.train_error.size], pn.train_error)
+        a["snr"].set_data(pn.t[:pn.snr.size], pn.snr)
+        a["test_inf"].set_visible(pn.test_error_inf is not None)
+        a["train_inf"].set_visible(pn.train_error_inf is not None)
+        if pn.test_error_inf is not None:
+            a["test_inf"].set_ydata([pn.test_error_inf] * 2)
+            a["train_inf"].set_ydata([pn.train_error_inf] * 2)
+        if pn.t_opt is not None:
+            a["t_opt"].set_data([pn.t_opt], [pn.test_error_opt])
+            a["t_opt_line"].set_xdata([pn.t_opt] * 2)
+            a["snr_t_opt"].set_xdata([pn.t_opt] * 2)
         else:
             a["t_opt"].set_data([], [])
-        a["t_opt_line"].set_visible(finite_opt)
-        a["snr_t_opt"].set_visible(finite_opt)
-        top = max(float(np.nanmax(pr.test_error)), float(np.nanmax(pr.train_error)),
-                  lim["test_error"], lim["train_error"])
-        ax["error"].set_ylim(0.0, next(v for v in _ERROR_TOPS if v >= min(1.1 * top, _ERROR_TOPS[-1])))
-
-        with np.errstate(divide="ignore", invalid="ignore"):
-            snr = np.where(pr.V > 0, pr.E ** 2 / pr.V, np.nan)
-        a["snr"].set_data(t, snr / bound)
-
-        unit = "steps" if s["dynamics"] == "gd" else "t"
-        if opt.t_opt == math.inf:
-            stop = "t* = ∞: stopping early gains nothing"
-        elif opt.t_opt == 0:
-            stop = "t* → 0⁺ (σ² = 0: the first step is the best)"
+        a["t_opt_line"].set_visible(pn.t_opt is not None)
+        a["snr_t_opt"].set_visible(pn.t_opt is not None)
+        busy = self._thread is not None and self._thread.is_alive()
+        if pn.unstable is not None:
+            a["error_note"].set_text(pn.unstable.replace(" here: it", ":\nit")
+                                     + "\nLower α or switch to gradient flow.")
+            self.status.value = f"<span style='color:#b00'>{pn.unstable} No curve drawn.</span>"
+            self.button.disabled = True
         else:
-            where = "" if tmin <= opt.t_opt <= tmax else " (outside the time window)"
-            stop = f"t* = {opt.t_opt:.4g}" + (" steps" if unit == "steps" else "") + where
-        self.info.value = (
-            f"<b>{stop}</b>; test error at t*: {opt.test_error_opt:.4f}, at t = ∞: {opt.test_error_inf:.4f}; "
-            f"training error at t = ∞: {opt.train_error_inf:.4f}. "
-            f"Spectrum: bulk [{problem.lambda_minus:.3g}, {problem.lambda_plus:.3g}]"
-            + (f", mass {1 - 1 / problem.c:.3g} at 0" if problem.c > 1 else "")
-            + (f", spike λs = {problem.spike:.3g} isolated (‖μ‖⁴ = {problem.mu2 ** 2:.3g} > c)"
-               if problem.spike_isolated else
-               f", no isolated spike (‖μ‖⁴ = {problem.mu2 ** 2:.3g} ≤ c = {problem.c:.3g})")
-            + f". Cauchy–Schwarz bound on E²/V: {bound:.4g}."
-            + (f" GD needs α < {problem.max_stable_alpha:.3g}." if s["dynamics"] == "gd" else ""))
-        if not (self._thread is not None and self._thread.is_alive()):
-            self.status.value = ""
+            a["error_note"].set_text("")
+            self.button.disabled = busy
+            if not busy:
+                self.status.value = ""
+        self.info.value = info_html(pn)
 
     # ------------------------------------------------------------------ simulation
     def _clear_simulation(self):
@@ -519,14 +644,11 @@ class Explorer:
 
     def simulation_problem(self):
         """The finite problem simulated for the current sliders: ``p`` fixed, ``n = round(p/c)``."""
-        s = self._settings()
-        n = max(2, int(round(self._p / s["c"])))
-        return Problem(p=self._p, n=n, mu2=s["mu2"], sigma2=s["sigma2"], alpha=s["alpha"])
+        return self._settings().simulation_problem(self._p)
 
     def simulation_times(self):
         """Times (or step counts) at which *Simulate* evaluates the errors."""
-        s = self._settings()
-        return self._time_grid(s["log10_t"], s["dynamics"], self._sim_points)
+        return self._settings().times(self._sim_points)
 
     def simulate(self, *, runs=None, seed=None, wait=False):
         """Start the Monte Carlo for the current setting in a background thread.
@@ -662,5 +784,5 @@ class Explorer:
 
     def __repr__(self):
         s = self._settings()
-        return (f"Explorer(c={s['c']:.4g}, mu2={s['mu2']:.4g}, sigma2={s['sigma2']:.4g}, "
-                f"alpha={s['alpha']:.4g}, log10_t={s['log10_t']}, dynamics={s['dynamics']!r})")
+        return (f"Explorer(c={s.c:.4g}, mu2={s.mu2:.4g}, sigma2={s.sigma2:.4g}, "
+                f"alpha={s.alpha:.4g}, log10_t={s.log10_t}, dynamics={s.dynamics!r})")
