@@ -3,8 +3,9 @@ measured side by side in one run (not a test: run it with `make bench`).
 
 * theory: 1,000 times, test + training, rmtdyn.predict (one fixed node set) and
   rmtdyn.predict_contour vs per-time adaptive scipy.integrate.quad (tests/naive.py);
-* simulation: p=256, n=512, steps 1..1000, 50 runs, one eigendecomposition per run vs
-  per-step GD iteration with the errors evaluated at every step;
+* simulation: p=256, n=512, GD steps 1..1000, training and test error at every step: the
+  Monte-Carlo runner (one eigendecomposition per run) vs the plain per-step GD loop, per
+  run, on the same draws and the same held-out test set (their errors must agree);
 * explorer: the latency of one slider change of rmtdyn.explorer.Explorer (theory, artist
   updates, Agg drawing and PNG encoding of the three panels), against its 0.1 s budget.
 
@@ -52,27 +53,49 @@ def main():
     print(f"  naive per-time scipy quad         {t_naive * 1e3:9.0f} ms   (timed on {sub.size} times, scaled)")
     print(f"  speed-up predict vs naive quad    {t_naive / t_fast:9.0f} x   max |diff| = {agree:.1e}")
 
-    ps = rd.Problem(p=256, n=512, mu2=4.0, sigma2=0.1, alpha=0.01)
-    steps = np.arange(1, 1001)
-    runs = 50
-    t_sim, sim = best_of(lambda: rd.simulate(ps, steps, runs=runs, seed=0, dynamics="gd"), repeat=2)
-    naive_runs = 3
-
-    def iterate():
-        out = []
-        for rng in np.random.default_rng(0).spawn(runs)[:naive_runs]:
-            X, y, mu, w0 = rd.dynamics.draw_run(ps, rng=rng)
-            out.append(naive.gd_iterate_errors(X, y, mu, w0, ps.alpha, steps))
-        return out
-    t_it_sub, it = best_of(iterate, repeat=1)
-    t_it = t_it_sub * runs / naive_runs
-    agree_sim = max(np.abs(sim.test_error[r] - it[r][0]).max() for r in range(naive_runs))
-    print(f"\nSimulation, p=256 n=512, 1,000 step counts, {runs} runs (test + training error)")
-    print(f"  rmtdyn.simulate (eigendecomposition) {t_sim:7.2f} s")
-    print(f"  naive per-step GD iteration          {t_it:7.2f} s   (timed on {naive_runs} runs, scaled)")
-    print(f"  speed-up                             {t_it / t_sim:7.1f} x   max |test error diff| = {agree_sim:.1e}")
+    simulation()
 
     explorer_latency()
+
+
+def simulation(p=256, n=512, steps=1000, runs=50, loop_runs=3, seed=0):
+    """The Monte-Carlo runner against the plain per-step GD loop, per run, on the same draws.
+
+    Both see the same training set and the same held-out test set (n_test = n) in each run
+    and record the training and the test error after every one of the 1,000 steps: the
+    runner through rmtdyn.montecarlo.run with a held-out Draw, the loop as
+    tests/naive.gd_loop_held_out.  The errors must agree exactly (they count the same signs).
+    rd.simulate (exact Gaussian test error, no test set) is timed too.
+    """
+    ps = rd.Problem(p=p, n=n, mu2=4.0, sigma2=0.1, alpha=0.01)
+    k = np.arange(1, steps + 1)
+
+    def draw(rng):
+        X, y, mu, w0 = rd.dynamics.draw_run(ps, rng=rng)
+        X_test, y_test, _ = rd.data.sample(ps, rng=rng)
+        return rd.montecarlo.Draw(X=X, y=y, w0=w0, X_test=X_test, y_test=y_test)
+
+    t_run, sim = best_of(lambda: rd.montecarlo.run(draw, k, runs=runs, rng=seed, alpha=ps.alpha,
+                                                   dynamics="gd"), repeat=3)
+    t_gauss, _ = best_of(lambda: rd.simulate(ps, k, runs=runs, rng=seed, dynamics="gd"), repeat=3)
+
+    def loop():
+        out = []
+        for rng in rd.montecarlo.rng_streams(seed, loop_runs):
+            d = draw(rng)
+            out.append(naive.gd_loop_held_out(d.X, d.y, d.X_test, d.y_test, d.w0, ps.alpha, steps))
+        return out
+    t_loop, ref = best_of(loop, repeat=2)
+    diff = max(max(np.abs(sim.test_error[r] - ref[r][0]).max(), np.abs(sim.train_error[r] - ref[r][1]).max())
+               for r in range(loop_runs))
+    per_loop, per_run, per_gauss = t_loop / loop_runs, t_run / runs, t_gauss / runs
+    print(f"\nSimulation, p={p} n={n}, GD steps 1..{steps}, training + test error at every step, per run")
+    print(f"  plain per-step GD loop (held-out test set, n_test = n)  {per_loop * 1e3:8.1f} ms   "
+          f"(best of 2 x {loop_runs} runs)")
+    print(f"  rmtdyn.montecarlo.run (same draws, same test set)       {per_run * 1e3:8.1f} ms   "
+          f"speed-up {per_loop / per_run:6.1f} x   max |error diff| = {diff:.1e}")
+    print(f"  rmtdyn.simulate (exact Gaussian test error)             {per_gauss * 1e3:8.1f} ms   "
+          f"speed-up {per_loop / per_gauss:6.1f} x   ({runs} runs, best of 3)")
 
 
 def explorer_latency(changes=50, seed=0):

@@ -92,3 +92,19 @@ def gd_iterate_errors(X, y, mu, w0, alpha, steps):
         margins = y * (X.T @ w)
         train[i] = np.mean(margins < 0) + 0.5 * np.mean(margins == 0)
     return test, train
+
+
+def gd_loop_held_out(X, y, X_test, y_test, w0, alpha, steps):
+    """The plain loop: ``steps`` GD steps one at a time, training and test error after each.
+
+    ``w <- w - alpha X (X^T w - y) / n``; both errors are counted on the samples (the
+    test error on the held-out ``X_test``), a sample with ``y_i x_i^T w < 0`` being wrong.
+    """
+    n = X.shape[1]
+    w = w0.copy()
+    train, test = np.empty(steps), np.empty(steps)
+    for k in range(steps):
+        w = w - alpha * (X @ (X.T @ w - y)) / n
+        train[k] = np.mean(y * (X.T @ w) < 0)
+        test[k] = np.mean(y_test * (X_test.T @ w) < 0)
+    return test, train

@@ -24,7 +24,7 @@ first use (PEP 562, as SciPy does), so ``import rmtdyn`` is light.
 
 import importlib
 
-_SUBMODULES = ("animations", "cli", "contour", "covariance", "data", "dynamics", "explorer", "filters",
+_SUBMODULES = ("_json", "animations", "cli", "contour", "covariance", "data", "dynamics", "explorer", "filters",
                "montecarlo", "params", "plots", "realdata", "spectrum", "theory")
 _NAMES = {"Problem": "params", "Prediction": "theory", "Simulation": "montecarlo", "predict": "theory",
           "predict_contour": "contour", "limits": "theory", "error_rate": "theory", "simulate": "montecarlo"}

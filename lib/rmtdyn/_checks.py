@@ -106,7 +106,10 @@ def dynamics(value):
 
 def finite_array(a, name, *, ndim=None, shape=None):
     """Return ``a`` as a float array after checking dimension, shape and finiteness."""
-    arr = np.asarray(a, dtype=float)
+    try:
+        arr = np.asarray(a, dtype=float)
+    except (TypeError, ValueError):
+        raise ArgumentTypeError(f"{name} must be an array of real numbers; got {type(a).__name__}") from None
     if ndim is not None and arr.ndim != ndim:
         raise ValueError(f"{name} must be a {ndim}-D array; got shape {arr.shape}")
     if shape is not None:
