@@ -16,10 +16,6 @@ not also print a static copy of its first frame.  Frames are small on purpose
 import re
 
 import numpy as np
-from matplotlib.animation import FuncAnimation
-from matplotlib.figure import Figure
-from matplotlib.ticker import NullFormatter
-from scipy.stats import norm
 
 from . import _checks
 from .data import gaussian_mixture
@@ -49,10 +45,12 @@ def _frame_times(t, name="t"):
 def _figure(figsize, dpi):
     dpi = _checks.real_scalar(dpi, "dpi", low=10, high=300, low_inclusive=True,
                               allowed="dpi in [10, 300]")
+    from matplotlib.figure import Figure  # on use: `import rmtdyn.animations` stays light
     return Figure(figsize=figsize, dpi=dpi, layout="constrained")
 
 
 def _animation(fig, update, frames, interval):
+    from matplotlib.animation import FuncAnimation
     anim = FuncAnimation(fig, update, frames=frames, interval=interval, blit=False)
     # Every frame is computed before the animation exists and the figure is not managed by
     # pyplot, so dropping an animation unrendered loses nothing: silence matplotlib's
@@ -204,7 +202,7 @@ def animate_eigendirections(X, y, w0, *, alpha, t, dynamics="flow", figsize=(6.4
     return _animation(fig, update, t.size, interval)
 
 
-def animate_statistic(problem, t, *, n_test=4000, seed=0, bins=50, dynamics="flow",
+def animate_statistic(problem, t, *, n_test=4000, rng=0, seed=None, bins=50, dynamics="flow",
                       figsize=(6.4, 3.6), dpi=80, interval=250):
     """Histograms of the test statistic :math:`w(t)^T\\hat x` of both classes against the theorem.
 
@@ -220,9 +218,10 @@ def animate_statistic(problem, t, *, n_test=4000, seed=0, bins=50, dynamics="flo
         Finite times (flow) or step counts (GD), one frame each.
     n_test : int
         Number of test points (half of each class).
-    seed : int
-        Seed of the run (``draw_run(problem, rng=seed)``) and, with ``seed + 1``, of the
-        test points.
+    rng : int, numpy.random.Generator or None, default 0
+        An int ``s`` seeds the run (``draw_run(problem, rng=s)``) and, with ``s + 1``, the
+        test points; a ``Generator`` (or ``None``, fresh entropy) draws both in turn.
+        ``seed`` is its older name.
     bins : int
         Number of histogram bins (the same edges in every frame).
     dynamics : {"flow", "gd"}
@@ -246,22 +245,30 @@ def animate_statistic(problem, t, *, n_test=4000, seed=0, bins=50, dynamics="flo
     Examples
     --------
     >>> pb = Problem(p=32, n=64, mu2=4.0, sigma2=0.1, alpha=0.01)
-    >>> anim = animate_statistic(pb, [10.0, 100.0], n_test=200, seed=0)
+    >>> anim = animate_statistic(pb, [10.0, 100.0], n_test=200, rng=0)
     >>> len(list(anim.new_frame_seq()))
     2
     """
     if not isinstance(problem, Problem):
-        raise ValueError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
+        raise _checks.ArgumentTypeError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
     if problem.p is None or problem.n is None:
         raise ValueError("problem must have p and n set (a training run is simulated)")
     t = _frame_times(t)
     n_test = _checks.positive_int(n_test, "n_test", minimum=2)
-    seed = _checks.positive_int(seed, "seed", minimum=0)
+    if seed is not None:  # the older name, which replaces the default rng=0
+        if not (isinstance(rng, int) and rng == 0):
+            raise ValueError("animate_statistic takes rng or its older name seed, not both")
+        rng = seed
+    if rng is None or isinstance(rng, np.random.Generator):
+        rng_run = rng_test = _checks.generator(rng)
+    else:
+        rng_run = _checks.generator(rng)
+        rng_test = _checks.generator(int(rng) + 1)
     bins = _checks.positive_int(bins, "bins", minimum=2)
     interval = _interval(interval)
-    X, y, mu, w0 = draw_run(problem, rng=seed)
+    X, y, mu, w0 = draw_run(problem, rng=rng_run)
     W = weights(X, y, w0, alpha=problem.alpha, t=t, dynamics=dynamics)
-    X_test, y_test, mu_test = gaussian_mixture(problem.p, n_test, problem.mu2, rng=seed + 1)
+    X_test, y_test, mu_test = gaussian_mixture(problem.p, n_test, problem.mu2, rng=rng_test)
     if not np.array_equal(mu_test, mu):   # pragma: no cover - the sampler fixes mu = ||mu|| e_1
         raise RuntimeError("test points and training data must share the class mean")
     stat = W @ X_test                                           # shape (T, n_test)
@@ -275,6 +282,7 @@ def animate_statistic(problem, t, *, n_test=4000, seed=0, bins=50, dynamics="flo
     x = np.linspace(lo, hi, 400)
     hist = np.stack([[np.histogram(s[y_test == cls], bins=edges, density=True)[0]
                       for cls in (-1, 1)] for s in stat])      # shape (T, 2, bins)
+    from scipy.stats import norm  # on use, as matplotlib: `import rmtdyn.animations` stays light
     pdf = np.stack([[norm.pdf(x, cls * E[k], sd[k]) for cls in (-1, 1)] for k in range(t.size)])
 
     fig = _figure(figsize, dpi)
@@ -382,6 +390,7 @@ def animate_c_sweep(c, *, mu2, sigma2, alpha, t, dynamics="flow", figsize=(7.6, 
     bx.plot(c[order], err_opt[order], color="C0", lw=1.5, label=r"$t = t^\star$")
     now = bx.axvline(c[0], color="0.4", lw=1)
     bx.set_xscale("log")
+    from matplotlib.ticker import NullFormatter
     bx.xaxis.set_minor_formatter(NullFormatter())
     bx.set_ylim(0.0, 0.52)
     bx.set_xlabel(r"$c = p/n$")

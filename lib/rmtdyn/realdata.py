@@ -24,6 +24,7 @@ import urllib.request
 
 import numpy as np
 from . import _checks
+from ._json import Result
 from .montecarlo import Draw, PoolSimulation, run
 
 __all__ = ["load_mnist_subset", "load_digits8x8", "fetch_mnist", "read_idx", "two_class",
@@ -221,8 +222,8 @@ def two_class(images, labels, digits):
     return images[keep].T.copy(), y
 
 
-@dataclass(frozen=True)
-class Standardized:
+@dataclass(frozen=True, eq=False)
+class Standardized(Result):
     """Pre-processed two-class data: ``X`` (p, N), ``y``, and the plug-in model quantities.
 
     Attributes
