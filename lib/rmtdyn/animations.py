@@ -331,9 +331,9 @@ def animate_c_sweep(c, *, mu2, sigma2, alpha, t, dynamics="flow", figsize=(7.6, 
         The other parameters of :class:`rmtdyn.Problem`.
     t : array_like
         Finite times > 0 of the curves (log axis).
-    dynamics : {"flow", "gd"}
     figsize, dpi, interval
         As in :func:`animate_eigendirections`.
+    dynamics : {"flow", "gd"}
 
     Returns
     -------

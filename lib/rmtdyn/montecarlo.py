@@ -120,23 +120,12 @@ class Simulation(Result):
     def _sem(a):
         return a.std(axis=0, ddof=1) / np.sqrt(a.shape[0]) if a.shape[0] > 1 else np.full(a.shape[1], np.nan)
 
-    @property
-    def test_error_mean(self):
-        return self.test_error.mean(axis=0)
-
-    @property
-    def test_error_sem(self):
-        """Standard error of the mean over runs (NaN with a single run)."""
-        return self._sem(self.test_error)
-
-    @property
-    def train_error_mean(self):
-        return self.train_error.mean(axis=0)
-
-    @property
-    def train_error_sem(self):
-        """Standard error of the mean over runs (NaN with a single run)."""
-        return self._sem(self.train_error)
+    test_error_mean = property(lambda self: self.test_error.mean(axis=0), doc="Mean test error over runs.")
+    train_error_mean = property(lambda self: self.train_error.mean(axis=0), doc="Mean training error over runs.")
+    test_error_sem = property(lambda self: self._sem(self.test_error),
+                              doc="Standard error of the mean test error (NaN with a single run).")
+    train_error_sem = property(lambda self: self._sem(self.train_error),
+                               doc="Standard error of the mean training error (NaN with a single run).")
 
     def as_dict(self, *, classes=False):
         """Means and standard errors over runs as plain lists (the command line's ``simulate --json``).
