@@ -101,7 +101,7 @@ def jshtml(anim, *, default_mode="once", embed_limit=EMBED_LIMIT_MB):
     from matplotlib import animation, rc_context
     from IPython.display import HTML
     if not isinstance(anim, animation.Animation):
-        raise ValueError(f"anim must be a matplotlib Animation; got {type(anim).__name__}")
+        raise _checks.ArgumentTypeError(f"anim must be a matplotlib Animation; got {type(anim).__name__}")
     if default_mode not in ("once", "loop", "reflect"):
         raise ValueError(f"default_mode must be 'once', 'loop' or 'reflect'; got {default_mode!r}")
     embed_limit = _checks.real_scalar(embed_limit, "embed_limit", low=0, allowed="embed_limit > 0 (MB)")
@@ -353,7 +353,10 @@ def animate_c_sweep(c, *, mu2, sigma2, alpha, t, dynamics="flow", figsize=(7.6, 
     >>> len(list(anim.new_frame_seq()))
     3
     """
-    c = np.asarray(c, dtype=float)
+    try:
+        c = np.asarray(c, dtype=float)
+    except (TypeError, ValueError):
+        raise _checks.ArgumentTypeError(f"c must be a sequence of ratios c > 0; got {c!r}") from None
     if c.ndim != 1 or c.size < 2:
         raise ValueError(f"c must be a 1-D sequence of at least 2 ratios c > 0; got shape {c.shape}")
     if not (np.isfinite(c).all() and (c > 0).all()):

@@ -124,7 +124,12 @@ def _class_fields(E, V, pi, *, E_train=None, V_train=None, suffix=""):
 
 
 def main(argv=None):
-    """Entry point of ``python -m rmtdyn``; returns the exit status."""
+    """Entry point of ``python -m rmtdyn``; returns the exit status.
+
+    ``argv`` is the list of arguments (``sys.argv[1:]`` when ``None``).
+    """
+    if argv is not None and (isinstance(argv, str) or not all(isinstance(a, str) for a in argv)):
+        raise TypeError(f"argv must be a list of strings or None; got {argv!r}")
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -94,6 +94,8 @@ def read_idx(path):
     ValueError
         If the header or the size of the data is not that of an IDX file.
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise _checks.ArgumentTypeError(f"path must be a file path (str or os.PathLike); got {type(path).__name__}")
     path = Path(path)
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rb") as fh:
@@ -155,6 +157,8 @@ def fetch_mnist(*, data_dir=None, download=True, url=MNIST_URL, files=MNIST_FILE
     only after its checksum matches, so an interrupted or corrupt download never
     leaves a half-written file in the cache.
     """
+    if data_dir is not None and not isinstance(data_dir, (str, os.PathLike)):
+        raise _checks.ArgumentTypeError(f"data_dir must be a folder path or None; got {type(data_dir).__name__}")
     data_dir = Path(data_dir) if data_dir is not None else _default_dir()
     for name, digest in files.items():
         path = data_dir / name
@@ -213,6 +217,8 @@ def two_class(images, labels, digits):
     labels = np.asarray(labels)
     if labels.shape != (images.shape[0],):
         raise ValueError(f"labels must have shape ({images.shape[0]},); got {labels.shape}")
+    if not isinstance(digits, (tuple, list, np.ndarray)):
+        raise _checks.ArgumentTypeError(f"digits must be a pair of labels, e.g. (3, 8); got {digits!r}")
     if len(digits) != 2 or digits[0] == digits[1]:
         raise ValueError(f"digits must be two different labels; got {digits!r}")
     keep = (labels == digits[0]) | (labels == digits[1])
