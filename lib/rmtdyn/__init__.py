@@ -15,7 +15,8 @@ formula of the book:
 * :mod:`rmtdyn.montecarlo` -- one Monte-Carlo runner for every experiment, :class:`Simulation`;
 * :mod:`rmtdyn.realdata` -- MNIST and the 8x8 digits, pre-processing, a runner on real images;
 * :mod:`rmtdyn.plots`    -- the book's recurring figures;
-* :mod:`rmtdyn.explorer` -- :class:`~rmtdyn.explorer.Explorer`, the live explorer (ipywidgets).
+* :mod:`rmtdyn.panels`   -- the explorer's model: settings in, the numbers of its panels out;
+* :mod:`rmtdyn.explorer` -- :class:`~rmtdyn.explorer.Explorer`, the live explorer (ipywidgets view).
 * :mod:`rmtdyn.animations` -- scrubbable animations (in t, or in c) for the HTML book.
 
 Notebooks use ``import rmtdyn as rd``.  Submodules and names are imported on
@@ -25,13 +26,13 @@ first use (PEP 562, as SciPy does), so ``import rmtdyn`` is light.
 import importlib
 
 _SUBMODULES = ("_json", "animations", "cli", "contour", "covariance", "data", "dynamics", "explorer", "filters",
-               "montecarlo", "params", "plots", "realdata", "spectrum", "theory")
+               "montecarlo", "panels", "params", "plots", "realdata", "spectrum", "theory")
 _NAMES = {"Problem": "params", "Prediction": "theory", "Simulation": "montecarlo", "predict": "theory",
           "predict_contour": "contour", "limits": "theory", "error_rate": "theory", "simulate": "montecarlo"}
 
 __all__ = ["Problem", "Prediction", "Simulation", "predict", "predict_contour", "limits",
            "error_rate", "simulate", "animations", "contour", "covariance", "data", "dynamics",
-           "explorer", "filters", "montecarlo", "plots", "realdata", "spectrum", "theory"]
+           "explorer", "filters", "montecarlo", "panels", "plots", "realdata", "spectrum", "theory"]
 
 __version__ = "0.1.0"
 
