@@ -229,3 +229,19 @@ def test_runner_rejects_bad_arguments_by_name():
                [1], runs=1, alpha=0.1)
     with pytest.raises(TypeError, match="problem"):
         rd.simulate("problem", [1], runs=1)
+
+
+def test_wide_data_path_and_its_fallback_equal_iteration():
+    """p > n: the n x n Gram path; with repeated samples (a singular Gram matrix) the p x p path."""
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((50, 20)) + 0.8
+    y = np.repeat([-1.0, 1.0], 10)
+    w0 = rng.standard_normal(50)
+    assert dy._eigen_thin(X, y) is not None
+    X_rep = np.column_stack([X[:, :10], X[:, :10]])  # rank 10 < n = 20
+    assert dy._eigen_thin(X_rep, y) is None
+    for data in (X, X_rep):
+        for gamma in (0.0, 0.2):
+            W = dy.weights(data, y, w0, alpha=0.02, t=[0, 7, 300], dynamics="gd", gamma=gamma)
+            ref = dy.gradient_descent(data, y, w0, alpha=0.02, steps=[0, 7, 300], gamma=gamma)
+            assert np.abs(W - ref).max() < 1e-10

@@ -146,13 +146,54 @@ def _eigen(X, y):
     return lam, U, XU, b, null
 
 
+#: Largest condition number of the n x n Gram matrix for which the p > n path is taken
+#: (its eigenvectors then give orthonormal eigenvectors of XX^T/n to ~1e-12).
+THIN_MAX_CONDITION = 1e4
+
+
+def _eigen_thin(X, y):
+    """p > n: the n non-zero eigen-pairs of M = XX^T/n from the n x n Gram matrix X^T X/n.
+
+    With X^T X/n = V diag(lam) V^T, the eigenvectors of M are u_j = X v_j/sqrt(n lam_j) and
+    X^T u_j = sqrt(n lam_j) v_j: an n x n eigendecomposition instead of a p x p one.
+    ``None`` when the Gram matrix is too ill-conditioned for that (then the p x p path is used).
+    """
+    n = X.shape[1]
+    G = dsyrk(1.0 / n, X, trans=1)  # upper triangle of X^T X/n
+    lam, V = eigh(G, lower=False, overwrite_a=True, check_finite=False, driver="evd")
+    if not lam[0] * THIN_MAX_CONDITION > lam[-1]:
+        return None
+    s = np.sqrt(n * lam)
+    XU = V * s
+    return lam, (X @ V) / s, XU, (y @ XU) / n
+
+
 def _spectral_solve(X, y, w0, t, alpha, gamma, dynamics):
-    """Eigenvectors U, coefficients C (T, p) with w(t) = U C[t], and X^T U."""
-    lam, U, XU, b, null = _eigen(X, y)
+    """Basis B (p, q), coefficients C (T, q) with w(t) = B C[t], and X^T B.
+
+    B holds the eigenvectors of M = XX^T/n.  When p > n it is the cheapest exact basis:
+    the n eigenvectors of the range of X (from the n x n Gram matrix) and the unit vector
+    along the part of w0 outside that range, which no gradient step moves (only the ridge
+    penalty shrinks it, by f_t(0)).
+    """
+    p, n = X.shape
+    thin = _eigen_thin(X, y) if p > n else None
+    if thin is None:
+        lam, U, XU, b, null = _eigen(X, y)
+        a = w0 @ U
+    else:
+        lam, U, XU, b = thin
+        a = w0 @ U
+        rest = w0 - U @ a  # component of w0 in the null space of M
+        norm = float(np.sqrt(rest @ rest))
+        U = np.column_stack([rest / norm if norm > 0 else rest, U])
+        XU = np.column_stack([np.zeros(n), XU])  # X^T (null space) = 0
+        lam, a, b = np.r_[0.0, lam], np.r_[norm, a], np.r_[0.0, b]
+        null = lam == 0
     _stable_or_raise(lam[-1], alpha, dynamics, gamma)
     f, g = filters(lam, t, alpha=alpha, dynamics=dynamics, gamma=gamma)
     g[:, null] = 0.0  # null directions get no gradient: g(0) b = 0 there (g(0) = inf at t = inf)
-    f *= w0 @ U
+    f *= a
     g *= b
     f += g  # coefficients f a + g b, in place
     return U, f, XU
@@ -174,7 +215,10 @@ def weights(X, y, w0, *, alpha, t, dynamics="flow", gamma=0.0):
 
     (book chapter 2, eq. ``w-closed-form``), with :math:`\\Lambda + \\gamma I` in the
     filters under a ridge penalty ``gamma``.  Eigenvalues below
-    :math:`\\max(p,n)\\,\\epsilon\\,\\lambda_{\\max}` are treated as exact zeros.
+    :math:`\\max(p,n)\\,\\epsilon\\,\\lambda_{\\max}` are treated as exact zeros.  When
+    :math:`p > n` the decomposition is that of the :math:`n\\times n` matrix :math:`X^TX/n`
+    (same non-zero eigenvalues, eigenvectors :math:`Xv/\\sqrt{n\\lambda}`), and the part of
+    :math:`w_0` outside the range of :math:`X` is carried as one extra direction.
 
     Returns
     -------
