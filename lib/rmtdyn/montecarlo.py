@@ -224,8 +224,8 @@ def _class_rows(y):
     return np.argsort(~neg, kind="stable"), n1
 
 
-def _train_errors(scores, n1, tau, zero_tau):
-    """Pooled (threshold 0) and per-class (threshold tau) errors of scores sorted class -1 first."""
+def _sample_errors(scores, n1, tau, zero_tau):
+    """Pooled (threshold 0) and per-class (threshold tau) error rates of (n, T) scores sorted class -1 first."""
     n = scores.shape[0]
     s1, s2 = scores[:n1], scores[n1:]
     (w1, t1), (w2, t2) = _count_wrong(s1, tau, -1), _count_wrong(s2, tau, +1)
@@ -251,7 +251,7 @@ def _one_run(d, t, tau, zero_tau, alpha, gamma, dynamics, method):
         XB = XB[order]
     out = {}
     out["train_error"], out["train_error_c1"], out["train_error_c2"] = \
-        _train_errors(XB @ C.T, n1, tau, zero_tau)
+        _sample_errors(XB @ C.T, n1, tau, zero_tau)
     if d.mu is not None:  # exact Gaussian test error given w
         E = C @ (d.mu if B is None else d.mu @ B)
         F = d.cov_factor  # w^T C w = ||F^T w||^2 = ||(F^T B) c||^2
@@ -272,7 +272,7 @@ def _one_run(d, t, tau, zero_tau, alpha, gamma, dynamics, method):
         XteB = Xte.T if B is None else Xte.T @ B
         scores = XteB @ C.T
         out["test_error"], out["test_error_c1"], out["test_error_c2"] = \
-            _train_errors(scores, m1, tau, zero_tau)
+            _sample_errors(scores, m1, tau, zero_tau)
         mean = (yte @ scores) / yte.size  # margins y_i x_i^T w: their mean and (two-pass) variance
         dev = scores - np.outer(yte, mean)  # (y_i s_i - mean)^2 = (s_i - y_i mean)^2
         out["test_margin_mean"] = mean
