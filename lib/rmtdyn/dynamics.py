@@ -15,7 +15,8 @@ have the closed form :math:`w = f(M)w_0 + g(M)Xy/n` with :math:`M = XX^T/n`
 :func:`weights` evaluates it at every
 requested time from one eigendecomposition; :func:`gradient_descent` (plain
 iteration) and :func:`gradient_flow_expm` (matrix exponential of an augmented
-system) are the independent references it is tested against.
+system) are the independent references it is tested against.  The Monte-Carlo runner built on
+them is :mod:`rmtdyn.montecarlo` (``rmtdyn.dynamics.simulate`` and ``Simulation`` still name it).
 """
 
 import numpy as np
