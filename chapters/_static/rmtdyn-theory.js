@@ -127,89 +127,111 @@
   // The five bulk sums (see integrate): q[0] = ∫ (f² − f0²) dν_bulk-divided, q[1] = ∫ x f² dν,
   // q[2..4] = divided differences of g, g², x g² against their values at λs (or direct sums).
   var NQ = 5;
-  var FG = [0, 0];
 
   function panel(s, t, side, a, b, direct, gs, f0sq, out) {
     // 16-point Gauss–Legendre on u ∈ [a, b], u = the angle from one edge (side 0: λ+, side 1: λ−),
     // so that x is exact near both edges: x = λ+ − 2·half·sin²(u/2) or λ− + 2·half·sin²(u/2)
     var mid = 0.5 * (a + b), hw = 0.5 * (b - a), gd = s.dynamics === "gd";
-    var h2 = s.half * s.half, inv2pi = 1 / (2 * Math.PI), c = s.c, ls = s.ls;
-    var gs2 = gs * gs, lsgs2 = ls * gs2;
-    for (var q = 0; q < NQ; q++) out[q] = 0;
+    var h2 = s.half * s.half, inv2pi = 1 / (2 * Math.PI), c = s.c, ls = s.ls, gam = s.gamma;
+    var al = s.alpha, at = -s.alpha * t, twoHalf = 2 * s.half, lp = s.lp, lm = s.lm, gap = s.gap;
+    var gs2 = gs * gs, lsgs2 = ls * gs2, glx = GL.x, glw = GL.w;
+    var o0 = 0, o1 = 0, o2 = 0, o3 = 0, o4 = 0;
     for (var i = 0; i < GL_N; i++) {
-      var u = mid + hw * GL.x[i], x, dls;
-      var sn = Math.sin(u), sh = Math.sin(0.5 * u), d = 2 * s.half * sh * sh;
-      var W = GL.w[i] * hw * h2 * sn * sn;
-      if (side === 0) { x = s.lp - d; dls = s.gap + d; }
-      else { x = s.lm + d; dls = ls - x; }
-      filt(x + s.gamma, t, s.alpha, gd, FG);
-      var f = FG[0], g = FG[1], f2 = f * f, g2 = g * g;
-      var wn = W * inv2pi / c, wm = W * inv2pi / dls;
-      out[0] += (wn / x) * (f2 - f0sq);
-      out[1] += wn * f2;
-      if (direct) {
-        out[2] += wm * g; out[3] += wm * g2; out[4] += wm * x * g2;
-      } else {
-        out[2] += wm * (gs - g); out[3] += wm * (gs2 - g2); out[4] += wm * (lsgs2 - x * g2);
-      }
+      var u = mid + hw * glx[i], x, dls;
+      var sn = Math.sin(u), sh = Math.sin(0.5 * u), d = twoHalf * sh * sh;
+      var W = glw[i] * hw * h2 * sn * sn * inv2pi;
+      if (side === 0) { x = lp - d; dls = gap + d; }
+      else { x = lm + d; dls = ls - x; }
+      var X = x + gam, f, g, em1;
+      if (X === 0) { f = 1; g = al * t; }
+      else if (!gd) { em1 = Math.expm1(at * X); f = em1 + 1; g = -em1 / X; }
+      else if (al * X < 1) { em1 = Math.expm1(t * Math.log1p(-al * X)); f = em1 + 1; g = -em1 / X; }
+      else { f = Math.pow(1 - al * X, t); g = (1 - f) / X; }
+      var f2 = f * f, g2 = g * g, wn = W / c, wm = W / dls;
+      o0 += (wn / x) * (f2 - f0sq);
+      o1 += wn * f2;
+      if (direct) { o2 += wm * g; o3 += wm * g2; o4 += wm * x * g2; }
+      else { o2 += wm * (gs - g); o3 += wm * (gs2 - g2); o4 += wm * (lsgs2 - x * g2); }
     }
+    out[0] = o0; out[1] = o1; out[2] = o2; out[3] = o3; out[4] = o4;
   }
 
-  function integrate(s, t, direct, gs, f0sq) {
-    // initial mesh on each half u ∈ [0, π/2]: geometric towards the edge down to the smallest scale
-    var scale = 1 / (s.alpha * t);
-    if (s.lm > 0) scale = Math.min(scale, s.lm);
-    if (s.gap > 0) scale = Math.min(scale, s.gap);
-    var u0 = Math.max(Math.min(0.25 * Math.sqrt(2 * scale / s.half), 0.25), 1e-12);
-    var bps = [0];
-    for (var v = u0; v < 0.5; v *= 2) bps.push(v);
-    bps.push(0.5, 0.5 + (0.5 * Math.PI - 0.5) / 2, 0.5 * Math.PI);
-
-    var stack = [], total = new Float64Array(NQ), err = new Float64Array(NQ), i, q;
+  function integrate(s, t, direct, gs, f0sq, tol) {
+    // Initial mesh on each half u ∈ [0, π/2], geometric (ratio 4) towards the edge down to the
+    // smallest scale there: the filter scale 1/(αt) at λ− (and at λ+ for GD, where (1 − αx)^k
+    // may live too), the distance λ− to the pole of ν at 0, the gap λs − λ+ to the pole of μ.
+    var gd = s.dynamics === "gd", ft = 1 / (s.alpha * t);
+    var rTop = Math.abs(1 - s.alpha * (s.lp + s.gamma));            // |1 − αx| at λ+ (GD)
+    var topLives = gd && t * Math.log(Math.max(rTop, 1e-300)) > -35;  // (1 − αx)^k not negligible there
+    var scales = [Math.min(topLives ? ft : Infinity, s.gap > 0 ? s.gap : Infinity),
+                  Math.min(ft, s.lm > 0 ? s.lm : Infinity)];
+    var list = [], q, i;
+    var total = new Float64Array(NQ);
     for (var side = 0; side < 2; side++) {
+      var u0 = Math.max(Math.min(0.25 * Math.sqrt(2 * scales[side] / s.half), 0.5), 1e-12);
+      var bps = [0];
+      for (var v = u0; v < 0.5; v *= 4) bps.push(v);
+      bps.push(0.5, 0.5 * Math.PI);
       for (i = 0; i + 1 < bps.length; i++) {
-        if (bps[i + 1] <= bps[i]) continue;
-        var val = new Float64Array(NQ);
-        panel(s, t, side, bps[i], bps[i + 1], direct, gs, f0sq, val);
-        stack.push([side, bps[i], bps[i + 1], val]);
-        for (q = 0; q < NQ; q++) total[q] += val[q];
+        var P = new Float64Array(NQ);
+        panel(s, t, side, bps[i], bps[i + 1], direct, gs, f0sq, P);
+        list.push(split(s, t, side, bps[i], bps[i + 1], P, direct, gs, f0sq));
+        for (q = 0; q < NQ; q++) total[q] += P[q];
       }
     }
-    // size of each term: the sum itself and the closed-form part it is combined with
-    // (the ν sums enter V and V_tr multiplied by σ², next to the signal parts of the same size)
-    var gs2 = gs * gs, sig = s.sigma2;
-    var size = [0, 0,
-      Math.max(Math.abs(total[2]), direct ? 0 : s.mu2 * Math.abs(gs)),
-      Math.max(Math.abs(total[3]), direct ? 0 : s.mu2 * gs2),
-      Math.max(Math.abs(total[4]), direct ? 0 : s.mu2 * s.ls * gs2)];
+    // size of each sum: itself and the closed-form part it is combined with (the ν sums enter
+    // V and V_tr multiplied by σ², next to the signal parts; with σ² = 0 they do not count)
+    var gs2 = gs * gs, sig = s.sigma2, size = new Float64Array(NQ);
+    size[2] = Math.max(Math.abs(total[2]), direct ? 0 : s.mu2 * Math.abs(gs));
+    size[3] = Math.max(Math.abs(total[3]), direct ? 0 : s.mu2 * gs2);
+    size[4] = Math.max(Math.abs(total[4]), direct ? 0 : s.mu2 * s.ls * gs2);
     var vSig = s.k * Math.abs(direct ? total[3] : s.mu2 * gs2 - total[3]);
     var vtrSig = s.k * Math.abs(direct ? total[4] : s.mu2 * s.ls * gs2 - total[4]);
     size[0] = sig > 0 ? Math.max(Math.abs(total[0]), f0sq, vSig / sig) : Infinity;
     size[1] = sig > 0 ? Math.max(Math.abs(total[1]), vtrSig / sig) : Infinity;
-    for (q = 0; q < NQ; q++) size[q] = Math.max(size[q], 1e-300) * TOL / Math.PI;
-    var sum = new Float64Array(NQ), panels = 0, unresolved = false;
-    while (stack.length) {
-      var p = stack.pop(), sd = p[0], a = p[1], b = p[2], m = 0.5 * (a + b), P = p[3];
-      var L = new Float64Array(NQ), R = new Float64Array(NQ);
-      panel(s, t, sd, a, m, direct, gs, f0sq, L);
-      panel(s, t, sd, m, b, direct, gs, f0sq, R);
-      panels++;
-      var ok = true;
-      for (q = 0; q < NQ; q++) {
-        var dq = Math.abs(L[q] + R[q] - P[q]);   // (below 1e-14 of the panel's own value: rounding)
-        if (dq > size[q] * (b - a) && dq > 1e-14 * (Math.abs(L[q]) + Math.abs(R[q]))) { ok = false; break; }
+    for (q = 0; q < NQ; q++) size[q] = Math.max(size[q], 1e-300);
+    for (i = 0; i < list.length; i++) rate(list[i], size, tol);
+    // global adaptive loop: bisect the panel with the largest error until the sum is below TOL
+    var panels = list.length;
+    for (;;) {
+      var errSum = 0, worst = -1;
+      for (i = 0; i < list.length; i++) {
+        errSum += list[i].err;
+        if (list[i].splittable && (worst < 0 || list[i].err > list[worst].err)) worst = i;
       }
-      if (!ok && ((b - a) < 1e-14 * Math.max(a, 1e-300) || panels > 4000)) { ok = true; unresolved = true; }
-      if (ok) {
-        for (q = 0; q < NQ; q++) { sum[q] += L[q] + R[q]; err[q] += Math.abs(L[q] + R[q] - P[q]); }
-      } else {
-        stack.push([sd, a, m, L]);
-        stack.push([sd, m, b, R]);
-      }
+      if (errSum <= tol || worst < 0 || panels > 3000) break;
+      var w = list[worst], m = 0.5 * (w.a + w.b);
+      var c1 = split(s, t, w.side, w.a, m, w.L, direct, gs, f0sq);
+      var c2 = split(s, t, w.side, m, w.b, w.R, direct, gs, f0sq);
+      rate(c1, size, tol); rate(c2, size, tol);
+      list[worst] = c1; list.push(c2);
+      panels += 2;
     }
-    var rel = 0;
-    for (q = 0; q < NQ; q++) if (size[q] < Infinity) rel = Math.max(rel, err[q] / (size[q] * Math.PI / TOL));
-    return { q: sum, err: unresolved ? Math.max(rel, Infinity) : rel, panels: panels };
+    var sum = new Float64Array(NQ), est = 0;
+    for (i = 0; i < list.length; i++) {
+      est += list[i].err;
+      for (q = 0; q < NQ; q++) sum[q] += list[i].L[q] + list[i].R[q];
+    }
+    return { q: sum, err: est, panels: panels };
+  }
+  // a panel with its Gauss–Legendre value P and the values L, R on its two halves
+  function split(s, t, side, a, b, P, direct, gs, f0sq) {
+    var m = 0.5 * (a + b), L = new Float64Array(NQ), R = new Float64Array(NQ);
+    panel(s, t, side, a, m, direct, gs, f0sq, L);
+    panel(s, t, side, m, b, direct, gs, f0sq, R);
+    return { side: side, a: a, b: b, P: P, L: L, R: R, err: 0, splittable: true };
+  }
+  // its error: max over the sums of |L + R − P| relative to their sizes; a panel whose
+  // disagreement is at the rounding level of its own values cannot be improved by splitting
+  function rate(p, size, tol) {
+    var e = 0, noise = true;
+    for (var q = 0; q < NQ; q++) {
+      var d = Math.abs(p.L[q] + p.R[q] - p.P[q]), r = d / size[q];
+      if (r > e) e = r;
+      if (r > 1e-3 * tol && d > 1e-14 * (Math.abs(p.L[q]) + Math.abs(p.R[q]))) noise = false;
+    }
+    p.err = e;
+    p.splittable = !noise && (p.b - p.a) > 1e-14 * p.b;
   }
 
   // ------------------------------------------------------------------ Gaussian tail Q
@@ -281,7 +303,10 @@
   }
 
   // ------------------------------------------------------------------ the theorem at every time
-  function compute(o) {
+  // compute(o[, tol]): every array of the prediction plus errorEstimate (relative to the size of
+  // each term; tol defaults to 1e-11, a looser one only serves to locate a minimum on a grid)
+  function compute(o, tol) {
+    tol = tol || TOL;
     var s = settings(o), gd = s.dynamics === "gd";
     var t = times(o.t, gd);
     if (gd) checkGdStep(s);
@@ -306,7 +331,7 @@
         filt(s.gamma, ti, s.alpha, gd, fg);
         var f0sq = fg[0] * fg[0], gs = 0;
         if (!direct) { filt(s.ls + s.gamma, ti, s.alpha, gd, fg); gs = fg[1]; }
-        var r = integrate(s, ti, direct, gs, f0sq), q = r.q;
+        var r = integrate(s, ti, direct, gs, f0sq, tol), q = r.q;
         errEst = Math.max(errEst, r.err); panels += r.panels;
         var muG, muG2, muXG2;
         if (direct) { muG = q[2]; muG2 = q[3]; muXG2 = q[4]; }
@@ -397,7 +422,7 @@
     var s = settings(o), gd = s.dynamics === "gd", rtol = 1e-10;
     if (gd) checkGdStep(s);
     var lim = limitsOf(s, s.sigma2), grid = timeGrid(s, points);
-    var err = compute(Object.assign({}, o, { t: grid })).test_error;
+    var err = compute(Object.assign({}, o, { t: grid }), 1e-7).test_error;   // brackets the minimum
     var i = 0;
     for (var j = 1; j < err.length; j++) if (err[j] < err[i]) i = j;
     var eInf = lim.test_error, bestT = grid[i], bestE = err[i], res;
