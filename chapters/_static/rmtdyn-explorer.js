@@ -29,8 +29,8 @@
     mu2: logSlider("mu2", "‖μ‖²", 0.05, 50, 0.005, fmt3),
     sigma2: { key: "sigma2", label: "σ²", min: 0, max: 5, step: 0.01, toValue: function (p) { return p; }, toPos: function (v) { return v; }, fmt: function (v) { return v.toFixed(2); } },
     alpha: logSlider("alpha", "α", 1e-3, 1, 0.005, fmt3),
-    lo: { key: "lo", label: "t from", min: -2, max: 10, step: 0.1, toValue: function (p) { return p; }, toPos: function (v) { return v; }, fmt: function (v) { return "10^" + v.toFixed(1); } },
-    hi: { key: "hi", label: "t to", min: -2, max: 10, step: 0.1, toValue: function (p) { return p; }, toPos: function (v) { return v; }, fmt: function (v) { return "10^" + v.toFixed(1); } },
+    lo: { key: "lo", label: "t from", min: -2, max: 10, step: 0.1, toValue: function (p) { return p; }, toPos: function (v) { return v; }, fmt: function (v) { return num(Math.pow(10, v), 3); } },
+    hi: { key: "hi", label: "t to", min: -2, max: 10, step: 0.1, toValue: function (p) { return p; }, toPos: function (v) { return v; }, fmt: function (v) { return num(Math.pow(10, v), 3); } },
     // γ: the left end is exactly 0 (the paper), then 10^-4 ... 10
     gamma: { key: "gamma", label: "γ (ridge)", min: 0, max: 100, step: 1,
       toValue: function (p) { return p <= 0 ? 0 : Math.pow(10, -4 + 5 * (p - 1) / 99); },
