@@ -288,8 +288,10 @@
       out.E = Array.from(r.E); out.V = Array.from(r.V);
       out.snr = out.E.map(function (e, i) { return out.V[i] > 0 ? e * e / out.V[i] / out.bound : NaN; });
       out.errorEstimate = r.errorEstimate;
-      out.opt = TH.optimalStopping(pb);
-      out.lim = TH.limits(pb);
+      var key = JSON.stringify(pb);      // t* and the limits do not depend on the time window
+      if (!this.optCache || this.optCache.key !== key) this.optCache = { key: key, opt: TH.optimalStopping(pb), lim: TH.limits(pb) };
+      out.opt = this.optCache.opt;
+      out.lim = this.optCache.lim;
     } catch (e) { out.error = String(e.message || e); }
     this.last = out;
   };

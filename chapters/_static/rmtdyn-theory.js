@@ -422,9 +422,26 @@
     var s = settings(o), gd = s.dynamics === "gd", rtol = 1e-10;
     if (gd) checkGdStep(s);
     var lim = limitsOf(s, s.sigma2), grid = timeGrid(s, points);
-    var err = compute(Object.assign({}, o, { t: grid }), 1e-7).test_error;   // brackets the minimum
-    var i = 0;
-    for (var j = 1; j < err.length; j++) if (err[j] < err[i]) i = j;
+    // the grid minimum (as rmtdyn: `points` log-spaced times), found among every 4th grid time
+    // first, then among the grid times within 4 coarse steps of the coarse minimum; the grid
+    // values only bracket the minimum (tolerance 1e-7), the value kept is recomputed in full
+    var err = new Float64Array(grid.length).fill(Infinity), j, i = 0;
+    var evalAt = function (idx) {
+      var r = compute(Object.assign({}, o, { t: idx.map(function (k) { return grid[k]; }) }), 1e-7).test_error;
+      for (var n = 0; n < idx.length; n++) err[idx[n]] = r[n];
+    };
+    var coarse = [];
+    for (j = 0; j < grid.length; j += 4) coarse.push(j);
+    if (coarse[coarse.length - 1] !== grid.length - 1) coarse.push(grid.length - 1);
+    evalAt(coarse);
+    var ic = coarse[0];
+    for (j = 1; j < coarse.length; j++) if (err[coarse[j]] < err[ic]) ic = coarse[j];
+    var fine = [];
+    for (j = Math.max(0, ic - 16); j <= Math.min(grid.length - 1, ic + 16); j++) if (err[j] === Infinity) fine.push(j);
+    if (fine.length) evalAt(fine);
+    for (j = 1; j < err.length; j++) if (err[j] < err[i]) i = j;
+    err[i] = testErrorAt(o, grid[i]);
+    err[grid.length - 1] = testErrorAt(o, grid[grid.length - 1]);
     var eInf = lim.test_error, bestT = grid[i], bestE = err[i], res;
     var flowErr = function (u) { return testErrorAt(o, Math.exp(u)); };
     if (i > 0 && i < grid.length - 1) {
