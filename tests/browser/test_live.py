@@ -384,3 +384,28 @@ def test_works_from_a_file_url(browser_context):
         assert not log["errors"] and not log["external"], log
     finally:
         page.close()
+
+
+def test_touch_shows_the_values(page1280):
+    """A finger on a panel (real touch events through the DevTools protocol) shows the values there."""
+    page, _ = page1280
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 1})
+    try:
+        svg = page.locator(".rmtdyn-explorer .rmtdyn-svg").nth(2)          # panel (c), E^2/V
+        svg.scroll_into_view_if_needed()
+        box = svg.bounding_box()
+        x, y = box["x"] + 0.3 * box["width"], box["y"] + 0.5 * box["height"]
+        page.evaluate("() => { window.__pointerTypes = []; document.querySelectorAll('.rmtdyn-explorer .rmtdyn-svg')[2]"
+                      ".addEventListener('pointerdown', e => window.__pointerTypes.push(e.pointerType)); }")
+        for kind in ("touchStart", "touchEnd"):
+            cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [] if kind == "touchEnd" else [{"x": x, "y": y}]})
+        page.wait_for_timeout(50)
+        assert "touch" in page.evaluate("() => window.__pointerTypes")
+        text = page.locator(".rmtdyn-explorer .rmtdyn-readout").nth(2).inner_text()
+        snr, bound = page.evaluate("() => { const L = document.querySelector('.rmtdyn-explorer').rmtdyn;"
+                                   " return [L.last.snr[L.cursorIndex], L.last.bound]; }")
+        assert "E²/V" in text and f"{100 * snr:.1f}% of the bound" in text, text
+    finally:
+        cdp.send("Emulation.setTouchEmulationEnabled", {"enabled": False})
+        cdp.detach()
