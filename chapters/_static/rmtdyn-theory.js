@@ -10,14 +10,16 @@
  * (1 − α(x+γ))^k (GD), g_t = (1 − f_t)/(x + γ).
  *
  * Quadrature. Every bulk integral has the form ∫_{λ−}^{λ+} √((x−λ−)(λ+−x)) h(x) dx. With
- * x = (λ−+λ+)/2 + ((λ+−λ−)/2) cos θ it becomes a smooth integral over θ ∈ [0, π] with the weight
- * ((λ+−λ−)/2)² sin²θ. The filters vary on the scale 1/(αt) near the edges (and the weights of
- * ν and μ on the scales λ− and λs − λ+), so each time gets its own adaptive rule: an initial
- * mesh graded geometrically towards both edges down to those scales, then bisection of every
- * panel whose 16-point Gauss–Legendre value disagrees with the sum over its two halves by more
- * than its share of the tolerance (1e-11 relative to the size of each term). The returned value
- * is the sum over the halves; the sum of the disagreements is a (conservative) error estimate,
- * reported in `errorEstimate` and checked: predict throws if it exceeds 1e-10.
+ * x = λ± ∓ 2·half·sin²(u/2) (u the angle from either edge, half = (λ+−λ−)/2) it becomes a smooth
+ * integral over two halves u ∈ [0, π/2] with the weight half² sin²u, and x stays exact near both
+ * edges. The filters vary on the scale 1/(αt) near the edges (and the weights of ν and μ on the
+ * scales λ− and λs − λ+), so each time gets its own adaptive rule: an initial mesh graded
+ * geometrically towards the edges down to those scales, then a global adaptive loop. Each panel
+ * holds its 16-point Gauss–Legendre value P and the values L, R on its two halves (a nested
+ * check); its error is |L + R − P| relative to the size of each term, and the panel with the
+ * largest error is bisected until the errors sum to less than 1e-11. The value returned is the
+ * sum of the L + R, the sum of the errors a (conservative) estimate, reported as `errorEstimate`
+ * by compute(); predict() throws if it exceeds 1e-10, naming the setting.
  * The pole of ν at 0 and of μ at λs are removed as in the Python library (divided differences
  * against h(0) and h(λs), whose masses are known in closed form).
  */

@@ -108,6 +108,16 @@ def _random_settings(count, seed):
             t = np.unique(np.round(t))
         out.append(dict(pb=pb.replace(alpha=alpha), dynamics=dynamics,
                         t=[0.0] + t.tolist() + [math.inf]))
+    # edges of the box: GD past 2/(lambda_s + gamma) below the transition (no atom at the spike),
+    # exactly at the transition ||mu||^2 = sqrt(c), c = 1 without initialisation, the ends of c
+    t_flow = [0.0] + np.geomspace(1e-2, 1e10, 13).tolist() + [math.inf]
+    t_gd = [0.0] + np.unique(np.round(np.geomspace(1, 1e10, 13))).tolist() + [math.inf]
+    below = rd.Problem(c=0.5, mu2=0.68, sigma2=0.3)
+    out.append(dict(pb=below.replace(alpha=0.99 * below.max_stable_alpha), dynamics="gd", t=t_gd))
+    for extra in (dict(c=0.5, mu2=math.sqrt(0.5), sigma2=0.2, alpha=0.05), dict(c=1.0, mu2=2.0, alpha=1.0),
+                  dict(c=0.05, mu2=0.05, sigma2=5.0, alpha=1e-3), dict(c=20.0, mu2=50.0, sigma2=1.0, alpha=0.5),
+                  dict(c=2.0, mu2=1.0, sigma2=1.0, alpha=0.1, gamma=3.0)):
+        out.append(dict(pb=rd.Problem(**extra), dynamics="flow", t=t_flow))
     return out
 
 
@@ -116,6 +126,7 @@ def test_js_theory_matches_python(page1280):
     cases = _random_settings(90, seed=17)
     assert any(k["pb"].c == 1 for k in cases) and any(not k["pb"].spike_isolated for k in cases)
     assert any(k["pb"].gamma > 0 for k in cases) and {k["dynamics"] for k in cases} == {"flow", "gd"}
+    assert any(k["dynamics"] == "gd" and k["pb"].alpha * (k["pb"].spike + k["pb"].gamma) > 2 for k in cases)
     inputs = []
     for i, k in enumerate(cases):
         pb = k["pb"]
