@@ -71,7 +71,7 @@
     if (v === Infinity) return "∞";
     if (v === 0) return "0";
     var a = Math.abs(v);
-    if (a >= 1e5 || a < 1e-3) return v.toExponential(d - 1).replace("e+", "e");
+    if (a >= 1e5 || a < 1e-3) return v.toExponential(d - 1).replace(/\.?0+e/, "e").replace("e+", "e");
     return +v.toPrecision(d) + "";
   }
 
