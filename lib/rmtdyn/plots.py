@@ -254,7 +254,7 @@ def contour(ax, problem, path):
     ax
     """
     z = np.append(path.z, path.z[:1])
-    ax.plot(z.real, z.imag, color="C0", lw=1.5, label=r"contour $\gamma$")
+    ax.plot(z.real, z.imag, color="C0", lw=1.5, label=r"contour $\Gamma$")
     k = max(1, path.z.size // 8)
     for j in range(0, path.z.size, k):  # orientation arrows
         dz = path.z[(j + 1) % path.z.size] - path.z[j]
