@@ -25,7 +25,7 @@ IDS = [p.stem for p in NOTEBOOKS]
 # font sizes given by name in code: matplotlib's scale relative to font.size
 _NAMED = {"xx-small": 0.579, "x-small": 0.694, "small": 0.833, "smaller": 0.833,
           "medium": 1.0, "large": 1.2, "x-large": 1.44, "xx-large": 1.728, "larger": 1.2}
-_SIZE = re.compile(r"""(?:fontsize|labelsize|size|title_fontsize)\s*=\s*(?:"([a-z-]+)"|'([a-z-]+)'|([0-9.]+))""")
+_SIZE = re.compile(r"""(?<![\w])(?:fontsize|labelsize|size|title_fontsize)\s*=\s*(?:"([a-z-]+)"|'([a-z-]+)'|([0-9.]+))""")
 
 
 def _pngs(nb_path):
