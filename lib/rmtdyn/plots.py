@@ -1,8 +1,166 @@
-"""The book's recurring figures (matplotlib), so that chapters do not repeat plotting code."""
+"""The book's recurring figures (matplotlib), and the rule that keeps them legible.
+
+The legibility rule
+-------------------
+The book shows each figure in a text column :data:`COLUMN_PX` CSS pixels wide (at a
+1280 px window); a PNG wider than the column is shrunk to it.  Every piece of text
+must be at least :data:`MIN_TEXT_PX` CSS pixels tall *as displayed*.  A font of
+``s`` points drawn at ``dpi`` dots per inch is ``s * dpi / 72`` image pixels tall, so
+with the smallest font of :data:`STYLE` a figure is legible when its stored width is
+at most :func:`max_width_px` pixels.  :func:`figure` makes figures that satisfy it
+(one column, or two panels side by side at most: more panels are stacked), and
+``tests/test_figures.py`` checks every stored figure of the book against it.
+"""
 
 import numpy as np
 
-__all__ = ["learning_curves", "theory_and_simulation", "spectrum", "contour"]
+__all__ = ["STYLE", "COLUMN_PX", "MIN_TEXT_PX", "use_style", "figure", "min_font_pt",
+           "max_width_px", "displayed_text_px",
+           "learning_curves", "theory_and_simulation", "spectrum", "contour"]
+
+#: Width of the book's text column in CSS px (sphinx-book-theme at a 1280 px window).
+COLUMN_PX = 670
+#: The smallest text height, in CSS px as displayed, that the book allows.
+MIN_TEXT_PX = 9
+#: Width of a full-column figure, in inches (at ``STYLE["figure.dpi"]`` it fits the column).
+FIGURE_WIDTH_IN = 6.4
+
+#: The book's matplotlib style: font sizes in points and the resolution of stored figures.
+STYLE = {
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "font.size": 10,
+    "axes.titlesize": 10,
+    "axes.labelsize": 10,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+    "legend.fontsize": 9,
+    "legend.title_fontsize": 9,
+    "figure.titlesize": 11,
+}
+
+_FONT_KEYS = ("font.size", "axes.titlesize", "axes.labelsize", "xtick.labelsize",
+              "ytick.labelsize", "legend.fontsize", "legend.title_fontsize", "figure.titlesize")
+
+
+def min_font_pt(style=None):
+    """The smallest font size of a style, in points.
+
+    Parameters
+    ----------
+    style : dict, optional
+        A matplotlib rc dict with numeric font sizes (default :data:`STYLE`).
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> min_font_pt()
+    9.0
+    """
+    style = STYLE if style is None else style
+    sizes = [style[k] for k in _FONT_KEYS if k in style]
+    if not sizes or not all(isinstance(v, (int, float)) for v in sizes):
+        raise ValueError("style: font sizes must be given in points (numbers)")
+    return float(min(sizes))
+
+
+def displayed_text_px(width_px, *, dpi=None, font_pt=None, column_px=COLUMN_PX):
+    """Height in CSS px of a ``font_pt`` text in a figure stored ``width_px`` pixels wide.
+
+    Parameters
+    ----------
+    width_px : int
+        Width of the stored PNG, in pixels.
+    dpi : float, optional
+        Resolution the figure was drawn at (default ``STYLE["figure.dpi"]``).
+    font_pt : float, optional
+        Font size in points (default :func:`min_font_pt`).
+    column_px : float
+        Width of the text column the figure is shown in.
+
+    Returns
+    -------
+    float
+
+    Notes
+    -----
+    .. math::
+
+        h = \\frac{s \\cdot \\mathrm{dpi}}{72} \\min\\Bigl(1, \\frac{C}{W}\\Bigr),
+
+    with ``s`` the font size in points, ``W`` the image width and ``C`` the column width:
+    a PNG wider than the column is shrunk to it, a narrower one is shown at its size.
+
+    Examples
+    --------
+    >>> round(displayed_text_px(1340), 2)
+    6.25
+    """
+    if width_px <= 0:
+        raise ValueError(f"width_px must be positive, got {width_px}")
+    dpi = STYLE["figure.dpi"] if dpi is None else dpi
+    font_pt = min_font_pt() if font_pt is None else font_pt
+    return font_pt * dpi / 72 * min(1.0, column_px / width_px)
+
+
+def max_width_px(*, dpi=None, font_pt=None, column_px=COLUMN_PX, min_text_px=MIN_TEXT_PX):
+    """The widest stored figure whose smallest text is still ``min_text_px`` tall as shown.
+
+    Examples
+    --------
+    >>> max_width_px()
+    930
+    """
+    dpi = STYLE["figure.dpi"] if dpi is None else dpi
+    font_pt = min_font_pt() if font_pt is None else font_pt
+    return int(column_px * font_pt * dpi / 72 / min_text_px)
+
+
+def use_style():
+    """Set :data:`STYLE` in matplotlib's ``rcParams`` (the chapters call it once)."""
+    import matplotlib as mpl
+    mpl.rcParams.update(STYLE)
+
+
+def figure(nrows=1, ncols=1, *, height=None, **kwargs):
+    """A figure sized for the book's column, in the book's style.
+
+    Parameters
+    ----------
+    nrows, ncols : int
+        The panel grid.  At most two panels side by side: more would shrink their text
+        below :data:`MIN_TEXT_PX`, so stack them in rows instead.
+    height : float, optional
+        Height of the figure in inches (default 3.6 per row for one column, 2.9 per
+        row for two).
+    **kwargs
+        Passed to :func:`matplotlib.pyplot.subplots` (e.g. ``sharex``).
+
+    Returns
+    -------
+    fig, axes
+        As :func:`matplotlib.pyplot.subplots` returns them.
+
+    Examples
+    --------
+    >>> fig, (ax, bx) = figure(ncols=2)
+    >>> fig.get_size_inches().tolist()
+    [6.4, 2.9]
+    """
+    if not (isinstance(nrows, int) and isinstance(ncols, int)) or nrows < 1 or ncols < 1:
+        raise ValueError(f"nrows and ncols must be positive integers, got {nrows!r}, {ncols!r}")
+    if ncols > 2:
+        raise ValueError(f"ncols must be 1 or 2 (got {ncols}): stack more panels in rows, "
+                         "so that their text stays legible in the book's column")
+    import matplotlib.pyplot as plt
+    use_style()
+    if height is None:
+        height = nrows * (3.6 if ncols == 1 else 2.9)
+    kwargs.setdefault("layout", "constrained")
+    return plt.subplots(nrows, ncols, figsize=(FIGURE_WIDTH_IN, height), **kwargs)
 
 
 def learning_curves(ax, prediction, simulation=None, *, label_suffix="", colors=("C0", "C1"),
@@ -96,7 +254,7 @@ def contour(ax, problem, path):
     ax
     """
     z = np.append(path.z, path.z[:1])
-    ax.plot(z.real, z.imag, color="C0", lw=1.5, label=r"contour $\gamma$")
+    ax.plot(z.real, z.imag, color="C0", lw=1.5, label=r"contour $\Gamma$")
     k = max(1, path.z.size // 8)
     for j in range(0, path.z.size, k):  # orientation arrows
         dz = path.z[(j + 1) % path.z.size] - path.z[j]
