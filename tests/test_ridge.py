@@ -237,7 +237,7 @@ def test_bad_ridge_arguments():
     for g in ([-1.0], [np.nan], [], [[1.0]]):
         with pytest.raises(ValueError, match="gamma"):
             th.ridge_errors(pb, g)
-    with pytest.raises(ValueError, match="problem"):
+    with pytest.raises(TypeError, match="problem"):
         th.effective_gamma("not a problem", [1.0])
     with pytest.raises(ValueError, match="whole numbers"):
         th.effective_gamma(pb, [1.5], dynamics="gd")

@@ -37,7 +37,24 @@ from scipy.special import ndtr
 from . import _checks
 from .filters import filters
 from .params import Problem
+from . import quadrature
 from .spectrum import DEFAULT_NODES, bulk_rule, integrate_mu, integrate_nu, mp_stieltjes
+
+
+def _problem(problem, name="problem"):
+    if not isinstance(problem, Problem):
+        raise TypeError(f"{name} must be an rmtdyn.Problem; got {type(problem).__name__}")
+    return problem
+
+
+def _rule_options(nodes, rtol):
+    """Check the quadrature options: ``nodes`` (None or a cap >= 65 per time) and ``rtol``."""
+    if nodes is not None:
+        nodes = _checks.positive_int(nodes, "nodes", minimum=65)
+    rtol = _checks.real_scalar(rtol, "rtol", low=0, high=1, allowed="relative tolerance 0 < rtol < 1")
+    if rtol < 1e-15:
+        raise ValueError(f"rtol must be >= 1e-15 (double precision); got {rtol:g}")
+    return nodes, rtol
 
 __all__ = ["Prediction", "predict", "limits", "error_rate", "cauchy_schwarz_bound", "components",
            "OptimalStopping", "optimal_stopping", "sigma2_sweep", "optimal_map",
@@ -193,7 +210,7 @@ def limits(problem):
                 train_error=float(error_rate(Etr, variance=Etr - Etr * Etr)))
 
 
-def components(problem, t, *, dynamics="flow", nodes=DEFAULT_NODES):
+def components(problem, t, *, dynamics="flow", nodes=None, rtol=quadrature.RTOL):
     """The pieces of the theorem at every time: bulk, spike and initialisation parts.
 
     Returns a dict of arrays of shape ``(T,)``:
@@ -220,50 +237,36 @@ def components(problem, t, *, dynamics="flow", nodes=DEFAULT_NODES):
     >>> round(float(parts["E_spike"][0] / (parts["E_bulk"][0] + parts["E_spike"][0])), 4)
     0.9132
     """
-    if not isinstance(problem, Problem):
-        raise ValueError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
+    problem = _problem(problem)
     dynamics = _checks.dynamics(dynamics)
     t = _checks.times(t, integer=(dynamics == "gd"))
+    nodes, rtol = _rule_options(nodes, rtol)
     if dynamics == "gd":
         problem.check_gd_step()
     c, mu2, alpha, gamma = problem.c, problem.mu2, problem.alpha, problem.gamma
     k = (mu2 + c) / mu2
     ls = problem.spike
     w_s = max(0.0, mu2 * mu2 - c) / mu2
+    atom0 = max(0.0, 1 - 1 / c)
     out = {key: np.zeros(t.shape) for key in
            ("E_bulk", "E_spike", "V_bulk", "V_spike", "V_init", "Vtr_signal", "Vtr_init")}
     finite = np.isfinite(t) & (t > 0)
     tf = t[finite]
     if tf.size:
-        rule = bulk_rule(c, nodes)
-        x = rule[0]
-        f, g = filters(x, tf, alpha=alpha, dynamics=dynamics, gamma=gamma)
-        f0 = filters(np.zeros(1), tf, alpha=alpha, dynamics=dynamics, gamma=gamma)[0][:, 0]
-        out["V_init"][finite] = integrate_nu(f * f, f0 * f0, c, rule)  # f0 = 1 when gamma = 0
-        out["Vtr_init"][finite] = integrate_nu(x * f * f, np.zeros(tf.shape), c, rule)
-        if dynamics == "flow" or alpha * (ls + gamma) <= 2:
+        max_level = quadrature.MAX_LEVEL if nodes is None else max(0, int(math.log2(max(nodes - 1, 64))) - 6)
+        m, _, _ = quadrature.bulk_moments(problem, tf, dynamics=dynamics, rtol=rtol, max_level=max_level)
+        if w_s > 0:  # the atom of mu at the spike (only above the transition, where alpha*ls < 2 for GD)
             gs = filters(np.array([ls]), tf, alpha=alpha, dynamics=dynamics, gamma=gamma)[1][:, 0]
-            mu_g = integrate_mu(g, gs, c, mu2, rule)
-            mu_g2 = integrate_mu(g * g, gs * gs, c, mu2, rule)
-            mu_xg2 = integrate_mu(x * g * g, ls * gs * gs, c, mu2, rule)
         else:
-            # GD with alpha*lambda_s > 2 (only possible below the transition, as alpha < 2/lambda_max):
-            # no atom; integrate the bulk directly with enough nodes for the nearby pole at lambda_s.
             gs = np.zeros(tf.shape)
-            half = 0.5 * (problem.lambda_plus - problem.lambda_minus)
-            gap = max(ls - problem.lambda_plus, 1e-300)
-            n_direct = int(min(max(nodes, math.ceil(16.0 / math.sqrt(2 * gap / half))), 1 << 15))
-            rule_d = bulk_rule(c, n_direct)
-            xd = rule_d[0]
-            gd = filters(xd, tf, alpha=alpha, dynamics=dynamics, gamma=gamma)[1]
-            mu_g = integrate_mu(gd, None, c, mu2, rule_d)
-            mu_g2 = integrate_mu(gd * gd, None, c, mu2, rule_d)
-            mu_xg2 = integrate_mu(xd * gd * gd, None, c, mu2, rule_d)
+        f0 = filters(np.zeros(1), tf, alpha=alpha, dynamics=dynamics, gamma=gamma)[0][:, 0]
+        out["V_init"][finite] = m[:, 3] + atom0 * f0 * f0   # f0 = 1 when gamma = 0
+        out["Vtr_init"][finite] = m[:, 4]
         out["E_spike"][finite] = w_s * gs
-        out["E_bulk"][finite] = mu_g - w_s * gs
+        out["E_bulk"][finite] = m[:, 0]
         out["V_spike"][finite] = k * w_s * gs * gs
-        out["V_bulk"][finite] = k * (mu_g2 - w_s * gs * gs)
-        out["Vtr_signal"][finite] = k * mu_xg2
+        out["V_bulk"][finite] = k * m[:, 1]
+        out["Vtr_signal"][finite] = k * (m[:, 2] + w_s * ls * gs * gs)
     zero = t == 0  # w = w0: nothing learned; int dnu = int x dnu = 1
     out["V_init"][zero] = 1.0
     out["Vtr_init"][zero] = 1.0
@@ -292,7 +295,7 @@ def _assemble(t, parts, k, sigma2, dynamics):
                       dynamics=dynamics)
 
 
-def predict(problem, t, *, dynamics="flow", nodes=DEFAULT_NODES):
+def predict(problem, t, *, dynamics="flow", nodes=None, rtol=quadrature.RTOL):
     """Asymptotic test and training performance at every time in ``t`` at once.
 
     Parameters
@@ -328,10 +331,10 @@ def predict(problem, t, *, dynamics="flow", nodes=DEFAULT_NODES):
     [0.5, 0.0484, 0.0912]
     """
     if not isinstance(problem, Problem):
-        raise ValueError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
+        raise TypeError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
     dynamics = _checks.dynamics(dynamics)
     t = _checks.times(t, integer=(dynamics == "gd"))
-    parts = components(problem, t, dynamics=dynamics, nodes=nodes)
+    parts = components(problem, t, dynamics=dynamics, nodes=nodes, rtol=rtol)
     return _assemble(t, parts, (problem.mu2 + problem.c) / problem.mu2, problem.sigma2, dynamics)
 
 
@@ -389,7 +392,7 @@ def optimal_stopping(problem, *, dynamics="flow", points=400, rtol=1e-10):
     (97, 0.0484, 0.0912)
     """
     if not isinstance(problem, Problem):
-        raise ValueError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
+        raise TypeError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
     dynamics = _checks.dynamics(dynamics)
     points = _checks.positive_int(points, "points", minimum=10)
     lim = limits(problem)
@@ -544,7 +547,7 @@ def ridge_errors(problem, gamma, *, nodes=DEFAULT_NODES):
     [0.0912, 0.0365, 0.0297]
     """
     if not isinstance(problem, Problem):
-        raise ValueError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
+        raise TypeError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
     g = _gamma_vector(gamma)
     c, mu2 = problem.c, problem.mu2
     k = (mu2 + c) / mu2
@@ -605,7 +608,7 @@ def optimal_ridge(problem, *, points=200, rtol=1e-10):
     (inf, 0.0297)
     """
     if not isinstance(problem, Problem):
-        raise ValueError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
+        raise TypeError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
     points = _checks.positive_int(points, "points", minimum=10)
     grid = np.concatenate([[0.0], np.geomspace(1e-6, 1e6, points), [np.inf]])
     out = ridge_errors(problem, grid)
@@ -654,7 +657,7 @@ def effective_gamma(problem, t, *, dynamics="flow", nodes=DEFAULT_NODES, points=
     [0.629, 0.372]
     """
     if not isinstance(problem, Problem):
-        raise ValueError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
+        raise TypeError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
     dynamics = _checks.dynamics(dynamics)
     t = _checks.times(t, integer=(dynamics == "gd"))
     points = _checks.positive_int(points, "points", minimum=10)
