@@ -253,7 +253,7 @@ def components(problem, t, *, dynamics="flow", nodes=None, rtol=quadrature.RTOL)
     finite = np.isfinite(t) & (t > 0)
     tf = t[finite]
     if tf.size:
-        max_level = quadrature.MAX_LEVEL if nodes is None else max(0, int(math.log2(max(nodes - 1, 64))) - 6)
+        max_level = quadrature.MAX_LEVEL if nodes is None else max(1, int(math.log2(nodes - 1)) - 5)
         m, _, _ = quadrature.bulk_moments(problem, tf, dynamics=dynamics, rtol=rtol, max_level=max_level)
         if w_s > 0:  # the atom of mu at the spike (only above the transition, where alpha*ls < 2 for GD)
             gs = filters(np.array([ls]), tf, alpha=alpha, dynamics=dynamics, gamma=gamma)[1][:, 0]
