@@ -38,6 +38,7 @@ from . import _checks
 from .filters import filters
 from .params import Problem
 from . import quadrature
+from .results import ClassErrors, Components, Limits, OptimalMap, Result, RidgeErrors, Sigma2Sweep
 from .spectrum import DEFAULT_NODES, bulk_rule, integrate_mu, integrate_nu, mp_stieltjes
 
 
@@ -45,6 +46,18 @@ def _problem(problem, name="problem"):
     if not isinstance(problem, Problem):
         raise TypeError(f"{name} must be an rmtdyn.Problem; got {type(problem).__name__}")
     return problem
+
+
+def _real_array(value, name):
+    """``value`` as a float array, or a TypeError naming the argument."""
+    if isinstance(value, (str, bytes)) or value is None:
+        raise TypeError(f"{name} must be a real number or an array of real numbers; got {type(value).__name__}")
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a real number or an array of real numbers; "
+                        f"got {type(value).__name__}") from None
+    return arr
 
 
 def _rule_options(nodes, rtol):
@@ -62,8 +75,8 @@ __all__ = ["Prediction", "predict", "limits", "error_rate", "cauchy_schwarz_boun
            "bayes_threshold", "class_errors"]
 
 
-@dataclass(frozen=True)
-class Prediction:
+@dataclass(frozen=True, eq=False)
+class Prediction(Result):
     """Theory at a vector of times (all arrays of shape ``(T,)``).
 
     Attributes
@@ -113,8 +126,10 @@ def error_rate(mean, second_moment=None, *, variance=None):
     >>> float(error_rate(0.0, 1.0)), float(error_rate(0.0, 0.0)), float(error_rate(1.0, 0.0))
     (0.5, 0.5, 0.0)
     """
-    E = np.asarray(mean, dtype=float)
-    var = np.asarray(second_moment if variance is None else variance, dtype=float)
+    E = _real_array(mean, "mean")
+    if (second_moment is None) == (variance is None):
+        raise TypeError("error_rate needs exactly one of second_moment and variance")
+    var = _real_array(second_moment, "second_moment") if variance is None else _real_array(variance, "variance")
     var = np.clip(var, 0.0, None)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(var > 0, E / np.sqrt(np.where(var > 0, var, 1.0)),
@@ -131,6 +146,7 @@ def cauchy_schwarz_bound(problem):
     >>> cauchy_schwarz_bound(Problem(c=0.5, mu2=4.0))
     3.5555555555555554
     """
+    problem = _problem(problem)
     return problem.mu2 ** 2 / (problem.mu2 + problem.c)
 
 
@@ -188,15 +204,16 @@ def limits(problem):
     >>> round(float(limits(Problem(c=0.5, mu2=4.0, gamma=1.0))["test_error"]), 6)
     0.03651
     """
+    problem = _problem(problem)
     c, mu2, s2, gamma = problem.c, problem.mu2, problem.sigma2, problem.gamma
     if gamma > 0:
         S, dS = _ridge_moments(c, mu2, gamma)
         k = (mu2 + c) / mu2
         E, V = float(S), float(k * dS)
         Etr, Vtr = k * E, k * E - gamma * V
-        return dict(E=E, V=V, E_train=Etr, V_train=Vtr,
-                    test_error=float(error_rate(E, V)),
-                    train_error=float(error_rate(Etr, variance=Vtr - Etr * Etr)))
+        return Limits(E=E, V=V, E_train=Etr, V_train=Vtr,
+                      test_error=float(error_rate(E, V)),
+                      train_error=float(error_rate(Etr, variance=Vtr - Etr * Etr)))
     E = mu2 / (mu2 + max(1.0, c))
     if c < 1:
         V = (mu2 + c) / ((1 - c) * (1 + mu2) ** 2)
@@ -205,9 +222,9 @@ def limits(problem):
     else:
         V = c / ((c - 1) * (mu2 + c)) + s2 * (1 - 1 / c)
     Etr = (mu2 + c) / (mu2 + max(1.0, c))
-    return dict(E=E, V=V, E_train=Etr, V_train=Etr,
-                test_error=float(error_rate(E, V)),
-                train_error=float(error_rate(Etr, variance=Etr - Etr * Etr)))
+    return Limits(E=E, V=V, E_train=Etr, V_train=Etr,
+                  test_error=float(error_rate(E, V)),
+                  train_error=float(error_rate(Etr, variance=Etr - Etr * Etr)))
 
 
 def components(problem, t, *, dynamics="flow", nodes=None, rtol=quadrature.RTOL):
@@ -281,7 +298,7 @@ def components(problem, t, *, dynamics="flow", nodes=None, rtol=quadrature.RTOL)
         out["V_init"][inf] = max(0.0, 1 - 1 / c) if gamma == 0 else 0.0
         out["Vtr_signal"][inf] = lim["V_train"]
         out["Vtr_init"][inf] = 0.0
-    return out
+    return Components(**out)
 
 
 def _assemble(t, parts, k, sigma2, dynamics):
@@ -330,8 +347,7 @@ def predict(problem, t, *, dynamics="flow", nodes=None, rtol=quadrature.RTOL):
     >>> pr.test_error.round(4).tolist()
     [0.5, 0.0484, 0.0912]
     """
-    if not isinstance(problem, Problem):
-        raise TypeError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
+    problem = _problem(problem)
     dynamics = _checks.dynamics(dynamics)
     t = _checks.times(t, integer=(dynamics == "gd"))
     parts = components(problem, t, dynamics=dynamics, nodes=nodes, rtol=rtol)
@@ -391,8 +407,7 @@ def optimal_stopping(problem, *, dynamics="flow", points=400, rtol=1e-10):
     >>> round(res.t_opt), round(res.test_error_opt, 4), round(res.test_error_inf, 4)
     (97, 0.0484, 0.0912)
     """
-    if not isinstance(problem, Problem):
-        raise TypeError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
+    problem = _problem(problem)
     dynamics = _checks.dynamics(dynamics)
     points = _checks.positive_int(points, "points", minimum=10)
     lim = limits(problem)
@@ -461,14 +476,17 @@ def sigma2_sweep(problem, sigma2, *, dynamics="flow", points=400):
     >>> out["test_error_opt"].round(4).tolist()
     [0.0297, 0.0781]
     """
-    s2 = np.atleast_1d(np.asarray(sigma2, dtype=float))
-    if s2.ndim != 1 or np.isnan(s2).any() or (s2 < 0).any() or np.isinf(s2).any():
-        raise ValueError("sigma2 must be a 1-D sequence of finite variances >= 0")
+    problem = _problem(problem)
+    dynamics = _checks.dynamics(dynamics)
+    points = _checks.positive_int(points, "points", minimum=10)
+    s2 = np.atleast_1d(_real_array(sigma2, "sigma2"))
+    if s2.ndim != 1 or s2.size == 0 or np.isnan(s2).any() or (s2 < 0).any() or np.isinf(s2).any():
+        raise ValueError("sigma2 must be a number or a non-empty 1-D sequence of finite variances >= 0")
     res = [optimal_stopping(problem.replace(sigma2=float(v)), dynamics=dynamics, points=points)
            for v in s2]
-    return {"sigma2": s2, "t_opt": np.array([r.t_opt for r in res]),
-            "test_error_opt": np.array([r.test_error_opt for r in res]),
-            "test_error_inf": np.array([r.test_error_inf for r in res])}
+    return Sigma2Sweep(sigma2=s2, t_opt=np.array([r.t_opt for r in res]),
+                       test_error_opt=np.array([r.test_error_opt for r in res]),
+                       test_error_inf=np.array([r.test_error_inf for r in res]))
 
 
 def optimal_map(c, mu2, *, sigma2=0.0, alpha=0.01, gamma=0.0, dynamics="flow", points=200):
@@ -487,8 +505,13 @@ def optimal_map(c, mu2, *, sigma2=0.0, alpha=0.01, gamma=0.0, dynamics="flow", p
     >>> out["gain"].round(3).tolist()
     [[0.062], [0.073]]
     """
-    cs = np.atleast_1d(np.asarray(c, dtype=float))
-    ms = np.atleast_1d(np.asarray(mu2, dtype=float))
+    cs = np.atleast_1d(_real_array(c, "c"))
+    ms = np.atleast_1d(_real_array(mu2, "mu2"))
+    for name, v in (("c", cs), ("mu2", ms)):
+        if v.ndim != 1 or v.size == 0 or not np.all(np.isfinite(v)) or (v <= 0).any():
+            raise ValueError(f"{name} must be a number or a non-empty 1-D sequence of finite values > 0")
+    dynamics = _checks.dynamics(dynamics)
+    points = _checks.positive_int(points, "points", minimum=10)
     shape = (cs.size, ms.size)
     out = {key: np.empty(shape) for key in ("t_opt", "test_error_opt", "test_error_inf")}
     for a, cv in enumerate(cs):
@@ -501,13 +524,13 @@ def optimal_map(c, mu2, *, sigma2=0.0, alpha=0.01, gamma=0.0, dynamics="flow", p
             out["test_error_inf"][a, b] = r.test_error_inf
     out["gain"] = out["test_error_inf"] - out["test_error_opt"]
     out["c"], out["mu2"] = cs, ms
-    return out
+    return OptimalMap(**out)
 
 
 # --- beyond the paper: ridge penalty and unequal classes (book chapter 9) ---------------------
 
 def _gamma_vector(gamma, name="gamma"):
-    g = np.atleast_1d(np.asarray(gamma, dtype=float))
+    g = np.atleast_1d(_real_array(gamma, name))
     if g.ndim != 1 or g.size == 0:
         raise ValueError(f"{name} must be a number or a non-empty 1-D sequence of penalties >= 0 (inf allowed)")
     if np.isnan(g).any() or (g < 0).any():
@@ -546,8 +569,7 @@ def ridge_errors(problem, gamma, *, nodes=DEFAULT_NODES):
     >>> out["test_error"].round(4).tolist()
     [0.0912, 0.0365, 0.0297]
     """
-    if not isinstance(problem, Problem):
-        raise TypeError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
+    problem = _problem(problem)
     g = _gamma_vector(gamma)
     c, mu2 = problem.c, problem.mu2
     k = (mu2 + c) / mu2
@@ -575,7 +597,7 @@ def ridge_errors(problem, gamma, *, nodes=DEFAULT_NODES):
         out["test_error"][inf] = float(error_rate(math.sqrt(cauchy_schwarz_bound(problem)), 1.0))
         out["train_error"][inf] = float(error_rate(k * mu2, variance=k * m1 - (k * mu2) ** 2))
     out["gamma"] = g
-    return out
+    return RidgeErrors(**out)
 
 
 @dataclass(frozen=True)
@@ -607,8 +629,7 @@ def optimal_ridge(problem, *, points=200, rtol=1e-10):
     >>> res.gamma_opt, round(res.test_error_opt, 4)
     (inf, 0.0297)
     """
-    if not isinstance(problem, Problem):
-        raise TypeError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
+    problem = _problem(problem)
     points = _checks.positive_int(points, "points", minimum=10)
     grid = np.concatenate([[0.0], np.geomspace(1e-6, 1e6, points), [np.inf]])
     out = ridge_errors(problem, grid)
@@ -656,8 +677,7 @@ def effective_gamma(problem, t, *, dynamics="flow", nodes=DEFAULT_NODES, points=
     >>> (effective_gamma(pb, [100.0, 1000.0]) * pb.alpha * np.array([100.0, 1000.0])).round(3).tolist()
     [0.629, 0.372]
     """
-    if not isinstance(problem, Problem):
-        raise TypeError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
+    problem = _problem(problem)
     dynamics = _checks.dynamics(dynamics)
     t = _checks.times(t, integer=(dynamics == "gd"))
     points = _checks.positive_int(points, "points", minimum=10)
@@ -736,8 +756,8 @@ def bayes_threshold(mean, variance, *, pi):
     (0.0, 2.197225)
     """
     pi = _checks.real_scalar(pi, "pi", low=0, high=1, allowed="class proportion 0 < pi < 1")
-    E = np.asarray(mean, dtype=float)
-    s2 = np.asarray(variance, dtype=float)
+    E = _real_array(mean, "mean")
+    s2 = _real_array(variance, "variance")
     if np.isnan(E).any() or np.isnan(s2).any() or (s2 < 0).any():
         raise ValueError("mean must be real and variance >= 0 (no NaN)")
     lr = math.log((1 - pi) / pi)
@@ -776,8 +796,9 @@ def class_errors(mean, variance, *, pi, threshold=0.0):
     {'error_c1': 0.0179, 'error_c2': 0.5393, 'error': 0.0701}
     """
     pi = _checks.real_scalar(pi, "pi", low=0, high=1, allowed="class proportion 0 < pi < 1")
-    E = np.asarray(mean, dtype=float)
-    tau = np.asarray(threshold, dtype=float)
+    E = _real_array(mean, "mean")
+    _real_array(variance, "variance")
+    tau = _real_array(threshold, "threshold")
     if np.isnan(tau).any():
         raise ValueError("threshold must be a real number or an array of them (inf allowed), not NaN")
     with np.errstate(invalid="ignore"):
@@ -786,4 +807,4 @@ def class_errors(mean, variance, *, pi, threshold=0.0):
     # an infinite threshold always votes for one class, whatever the (even infinite) variance
     e1 = np.where(np.isinf(tau), (tau < 0).astype(float), e1)
     e2 = np.where(np.isinf(tau), (tau > 0).astype(float), e2)
-    return {"error_c1": e1, "error_c2": e2, "error": (1 - pi) * e1 + pi * e2}
+    return ClassErrors(error_c1=e1, error_c2=e2, error=(1 - pi) * e1 + pi * e2)
