@@ -19,6 +19,7 @@ trapezoid rule in its angle converges geometrically, like :math:`\\rho^{-N}`.  O
 
 from dataclasses import dataclass
 import math
+import warnings
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -27,7 +28,8 @@ from . import _checks
 from .filters import filters
 from .params import Problem
 from .spectrum import mp_stieltjes
-from .theory import Prediction, error_rate
+from .quadrature import QuadratureWarning
+from .theory import Prediction
 
 __all__ = ["Contour", "ellipse", "for_problem", "contour_integral", "matrix_function",
            "predict_contour"]
@@ -112,7 +114,7 @@ def for_problem(problem, t=None, *, dynamics="flow", tol=1e-14, rho_max=1.6, gro
     (0.0, 5.625, True)
     """
     if not isinstance(problem, Problem):
-        raise ValueError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
+        raise TypeError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
     dynamics = _checks.dynamics(dynamics)
     tol = _checks.real_scalar(tol, "tol", low=0, high=1, allowed="0 < tol < 1")
     t_max = 0.0 if t is None else float(_checks.times(t, integer=(dynamics == "gd")).max())
@@ -171,7 +173,7 @@ def matrix_function(M, a, b, f, contour):
     return -contour_integral(np.asarray(f(contour.z)) * vals, contour)
 
 
-def predict_contour(problem, t, *, dynamics="flow", contour=None):
+def predict_contour(problem, t, *, dynamics="flow", contour=None, rtol=1e-8):
     """The theorem's contour integrals, evaluated by the trapezoid rule.
 
     Parameters
@@ -183,6 +185,10 @@ def predict_contour(problem, t, *, dynamics="flow", contour=None):
     contour : Contour, optional
         Default: a Bernstein ellipse around :math:`[0, \\lambda_{\\max}]` whose
         :math:`\\rho` is chosen so that :math:`|f_t(z)| \\le e^5` on it.
+    rtol : float, default 1e-8
+        A :class:`rmtdyn.quadrature.QuadratureWarning` is raised (naming the setting) where the
+        estimated relative error of E, V, E_train or V_train exceeds it: the rule on every
+        other node gives the truncation error, the size of the summed terms the rounding.
 
     Returns
     -------
@@ -202,9 +208,10 @@ def predict_contour(problem, t, *, dynamics="flow", contour=None):
     [0.0484]
     """
     if not isinstance(problem, Problem):
-        raise ValueError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
+        raise TypeError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
     dynamics = _checks.dynamics(dynamics)
     t = _checks.times(t, integer=(dynamics == "gd"))
+    rtol = _checks.real_scalar(rtol, "rtol", low=0, high=1, allowed="relative tolerance 0 < rtol < 1")
     if not np.isfinite(t).all():
         raise ValueError("the contour form needs finite times; use rmtdyn.predict for t = inf")
     if dynamics == "gd":
@@ -216,12 +223,27 @@ def predict_contour(problem, t, *, dynamics="flow", contour=None):
     m = mp_stieltjes(C.z, c)
     d = 1 + (mu2 + c) * m
     f, g = filters(C.z, t, alpha=problem.alpha, dynamics=dynamics, gamma=problem.gamma)
-    E = -contour_integral(g * (mu2 * m / d), C)
     core = g * g / d - s2 * f * f * m
-    V = contour_integral(core, C)
-    Etr = contour_integral(g / d, C)
-    Vtr = contour_integral(core * C.z, C)
-    return Prediction(t=t, E=E, V=V, E_train=Etr, V_train=Vtr,
-                      test_error=error_rate(E, V),
-                      train_error=error_rate(Etr, variance=Vtr - Etr * Etr),
-                      dynamics=dynamics)
+    F = np.stack([-g * (mu2 * m / d), core, g / d, core * C.z])   # E, V, E_train, V_train
+    full = np.real(F @ C.dz)
+    # error estimate: the trapezoid rule on the ellipse converges like rho^-N, so the rule on
+    # every other node (N/2) has about the square root of the error of the full rule; plus
+    # the rounding of sums whose terms are larger than the result
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.abs(full)
+        rounding = 1e-15 * (np.abs(F) @ np.abs(C.dz)) / scale
+        if C.z.size % 2 == 0:
+            half = np.real(F[..., ::2] @ (2 * C.dz[::2]))
+            r = np.abs(full - half) / scale
+            trunc = np.where(r < 1e-3, 10 * r * r, r)
+        else:
+            trunc = np.zeros_like(full)
+        err = np.nan_to_num(np.max(trunc + rounding, axis=0), nan=np.inf)
+    if (err > rtol).any():
+        j = int(np.argmax(err))
+        warnings.warn(f"rmtdyn.predict_contour: estimated relative error {err[j]:.1e} > rtol={rtol:.0e} "
+                      f"at t={t[j]:.6g} ({dynamics}, c={c:g}, mu2={mu2:g}, alpha={problem.alpha:g}, "
+                      f"{C.z.size} nodes, rho={C.rho:.4g}); the contour form loses digits at large "
+                      "alpha*t: use rmtdyn.predict", QuadratureWarning, stacklevel=2)
+    E, V, Etr, Vtr = full
+    return Prediction.from_moments(t, E, V, Etr, Vtr, dynamics=dynamics)

@@ -45,7 +45,7 @@ from .contour import Contour, contour_integral
 from .data import _rng
 from .dynamics import Simulation, _margin_error, _Spectral, _stable_or_raise
 from .filters import filters
-from .params import Problem
+from .params import Problem, check_gd_step
 from .theory import Prediction, error_rate
 
 __all__ = ["Covariance", "companion_stieltjes", "stieltjes", "density", "support_edge",
@@ -679,9 +679,8 @@ def predict(problem, covariance, t, *, mu=None, dynamics="flow", contour=None, t
     spec = _Spec(covariance, c, covariance.rotate(mu) ** 2)
     spike, edge = _spike(spec)
     right = max(edge, spike if spike is not None else 0.0) * (1 + 1e-9)
-    if dynamics == "gd" and alpha >= 2.0 / right:
-        raise ValueError(f"alpha={alpha:g} is an unstable gradient-descent step for this covariance: "
-                         f"GD needs alpha < 2/lambda_max = {2.0 / right:.6g}")
+    if dynamics == "gd":
+        check_gd_step(alpha, right, what="this covariance")
     if contour is None:
         K = _ellipse_half(spec, right, t, alpha, dynamics, tol, 1.6, 5.0)
     else:
@@ -691,10 +690,7 @@ def predict(problem, covariance, t, *, mu=None, dynamics="flow", contour=None, t
         if (K.z.imag == 0).any():
             raise ValueError("contour must have no node on the real axis (see contour_for)")
     E, V, Etr, Vtr = _integrals(spec, K, t, alpha, dynamics, s2)
-    return Prediction(t=t, E=E, V=V, E_train=Etr, V_train=Vtr,
-                      test_error=error_rate(E, V),
-                      train_error=error_rate(Etr, variance=Vtr - Etr * Etr),
-                      dynamics=dynamics)
+    return Prediction.from_moments(t, E, V, Etr, Vtr, dynamics=dynamics)
 
 
 def _integrals(spec, K, t, alpha, dynamics, s2):

@@ -102,6 +102,26 @@ class Prediction(Result):
     train_error: np.ndarray
     dynamics: str = "flow"
 
+    @classmethod
+    def from_moments(cls, t, E, V, E_train, V_train, *, dynamics="flow"):
+        """The one place a :class:`Prediction` is built: errors from the four moments.
+
+        .. math::
+
+            \\varepsilon_\\mathrm{test} = Q(E/\\sqrt V),\\qquad
+            \\varepsilon_\\mathrm{train} = Q\\big(E_\\mathrm{tr}/\\sqrt{V_\\mathrm{tr} - E_\\mathrm{tr}^2}\\big)
+
+        (book chapter 5, theorems ``thm-test`` and ``thm-train``).
+
+        Examples
+        --------
+        >>> Prediction.from_moments([1.0], [0.0], [1.0], [0.0], [1.0]).test_error.tolist()
+        [0.5]
+        """
+        t, E, V, Etr, Vtr = (np.atleast_1d(np.asarray(a, dtype=float)) for a in (t, E, V, E_train, V_train))
+        return cls(t=t, E=E, V=V, E_train=Etr, V_train=Vtr, test_error=error_rate(E, V),
+                   train_error=error_rate(Etr, variance=Vtr - Etr * Etr), dynamics=dynamics)
+
     def as_dict(self):
         """Plain lists, with infinities as the string ``"inf"`` (strict-JSON safe)."""
         def enc(a):
@@ -306,10 +326,7 @@ def _assemble(t, parts, k, sigma2, dynamics):
     V = parts["V_bulk"] + parts["V_spike"] + sigma2 * parts["V_init"]
     Etr = k * E
     Vtr = parts["Vtr_signal"] + sigma2 * parts["Vtr_init"]
-    return Prediction(t=t, E=E, V=V, E_train=Etr, V_train=Vtr,
-                      test_error=error_rate(E, V),
-                      train_error=error_rate(Etr, variance=Vtr - Etr * Etr),
-                      dynamics=dynamics)
+    return Prediction.from_moments(t, E, V, Etr, Vtr, dynamics=dynamics)
 
 
 def predict(problem, t, *, dynamics="flow", nodes=None, rtol=quadrature.RTOL):
