@@ -187,8 +187,9 @@ def bulk_moments(problem, t, *, dynamics="flow", rtol=RTOL, max_level=MAX_LEVEL,
             break
     if active.size:
         worst = active[np.argmax(err[active])]
+        reached = f"{err[worst]:.1e}" if np.isfinite(err[worst]) else "above 1e-03"
         warnings.warn(
-            f"rmtdyn: the bulk quadrature reached an estimated relative error of {err[worst]:.1e} "
+            f"rmtdyn: the bulk quadrature reached an estimated relative error {reached} "
             f"(requested {rtol:.0e}) at t={t[worst]:.6g} ({dynamics}, c={c:g}, mu2={mu2:g}, "
             f"sigma2={s2:g}, alpha={problem.alpha:g}, gamma={problem.gamma:g}); "
             f"{active.size} of {T} times affected", QuadratureWarning, stacklevel=3)
