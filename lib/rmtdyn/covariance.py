@@ -625,7 +625,7 @@ def predict(problem, covariance, t, *, mu=None, dynamics="flow", contour=None, t
     covariance : Covariance
         The noise covariance :math:`C`.
     t : array_like
-        Finite times (flow) or step counts (GD).
+        Times (flow) or step counts (GD); ``inf`` gives the limit (for :math:`c \\ne 1`).
     mu : array_like, shape (p,), optional
         The class mean, with :math:`\\|\\mu\\|^2` = ``problem.mu2``.  Default: equal
         energy on every eigenvector of :math:`C` (:meth:`Covariance.default_mean`).
@@ -663,6 +663,13 @@ def predict(problem, covariance, t, *, mu=None, dynamics="flow", contour=None, t
     so the double integral costs :math:`O(N^2)`, not :math:`O(N^2p)`.  For :math:`C = I` this
     is the theorem of chapter 5 (:func:`rmtdyn.predict`).
 
+    Gradient flow with :math:`\\alpha tR > 5` is evaluated in split form,
+    :math:`g_t = 1/z - e^{-\\alpha tz}/z`: the :math:`1/z` parts once on an ellipse, the parts
+    carrying :math:`e^{-\\alpha tz}` on a parabola around :math:`[0, \\infty)` scaled to
+    :math:`\\alpha t`, where they decay (48 nodes at any :math:`t`, instead of
+    :math:`\\sim 4\\alpha tR` on one ellipse); the kernels between two node sets are sums over
+    the eigenvalues of :math:`C`, exact for every pair.
+
     Examples
     --------
     >>> import rmtdyn as rd
@@ -673,8 +680,8 @@ def predict(problem, covariance, t, *, mu=None, dynamics="flow", contour=None, t
     mu = _problem_mean(problem, covariance, mu)
     dynamics = _checks.dynamics(dynamics)
     t = _checks.times(t, integer=(dynamics == "gd"))
-    if not np.isfinite(t).all():
-        raise ValueError("the contour form needs finite times")
+    if np.isinf(t).any() and contour is not None:
+        raise ValueError("t = inf is computed on the library's own contours; pass contour=None")
     c, s2, alpha = problem.c, problem.sigma2, problem.alpha
     spec = _Spec(covariance, c, covariance.rotate(mu) ** 2)
     spike, edge = _spike(spec)
@@ -690,13 +697,22 @@ def predict(problem, covariance, t, *, mu=None, dynamics="flow", contour=None, t
     E, V, Etr, Vtr = (np.empty(t.shape) for _ in range(4))
     # gradient flow at large alpha*t*R: the filter e^{-alpha t z} is split off onto parabolas
     # (their node count does not grow with alpha t); short times keep the one ellipse
-    split = (dynamics == "flow") & (alpha * t * right > _SPLIT_AT) & (contour is None)
-    if (~split).any():
+    inf = np.isinf(t)
+    if inf.any():
+        for arr, v in zip((E, V, Etr, Vtr), _limits(spec, right, alpha, s2, c)):
+            arr[inf] = v
+    zero = t == 0
+    if zero.any():   # w = w0: nothing learned, ||w0||^2 -> sigma2 tr(C)/p; margins: sigma2 tr(C)/p
+        v0 = s2 * float(np.sum(spec.pw * spec.lam))
+        E[zero], V[zero], Etr[zero], Vtr[zero] = 0.0, v0, 0.0, v0
+    split = (dynamics == "flow") & (alpha * t * right > _SPLIT_AT) & (contour is None) & ~inf & ~zero
+    rest = ~split & ~inf & ~zero
+    if rest.any():
         if contour is None:
-            K = _ellipse_half(spec, right, t[~split], alpha, dynamics, tol, 1.6, 5.0)
-        out = _integrals(spec, K, t[~split], alpha, dynamics, s2)
+            K = _ellipse_half(spec, right, t[rest], alpha, dynamics, tol, 1.6, 5.0)
+        out = _integrals(spec, K, t[rest], alpha, dynamics, s2)
         for arr, v in zip((E, V, Etr, Vtr), out):
-            arr[~split] = v
+            arr[rest] = v
     if split.any():
         out = _split_integrals(spec, right, t[split], alpha, s2)
         for arr, v in zip((E, V, Etr, Vtr), out):
@@ -795,6 +811,34 @@ def _split_integrals(spec, right, t, alpha, s2):
         V[sel] = (V0 - 2 * np.real(Pt @ (Ks_t0 @ P0)) + np.real(np.sum((Pt @ Ks_tt) * Pt, axis=1))
                   + s2 * np.real(np.sum((F @ Ki_tt) * F, axis=1)))
     return E, V, Etr, Vtr
+
+
+def _limits(spec, right, alpha, s2, c):
+    """E, V, E_train, V_train at t = inf (flow, and stable GD, which has the same limit).
+
+    At :math:`c = 1` the spectrum reaches 0, the variance grows without bound and the other
+    moments converge only like :math:`(\\alpha t)^{-1/2}`: ``ValueError`` (give finite times).
+    Otherwise the split form is evaluated at :math:`\\alpha t R = 10^2, 10^3, \\dots, 10^{16}`: the bulk is
+    forgotten like :math:`e^{-\\alpha t\\lambda_-}` (what stays is the pole of :math:`1/z` at 0,
+    or the null space of :math:`M` when :math:`c > 1`), and the limit is taken once three
+    successive decades agree to 1e-12; if they never do, a ``ValueError`` names the setting.
+    """
+    if c == 1.0:
+        raise ValueError("t = inf with a general covariance needs c != 1 (at c = 1 the variance grows "
+                         "without bound and the limit is not computed); give finite times")
+    hist = []
+    for k in range(2, 17):
+        t_k = 10.0 ** k / (right * alpha)
+        try:
+            hist.append([float(v[0]) for v in _split_integrals(spec, right, np.array([t_k]), alpha, s2)])
+        except RuntimeError:
+            break
+        if len(hist) >= 3:
+            h = np.array(hist[-3:])
+            if np.all(np.abs(np.diff(h, axis=0)) <= 1e-12 * np.abs(h[-1])):
+                return tuple(h[-1])
+    raise ValueError(f"t = inf: the limit of this covariance does not settle by alpha*t*R = 1e{k} "
+                     f"(c = {c:g}: the lower edge of the spectrum is too close to 0); give finite times")
 
 
 def _integrals(spec, K, t, alpha, dynamics, s2):
