@@ -699,7 +699,9 @@ def predict(problem, covariance, t, *, mu=None, dynamics="flow", contour=None, t
     # (their node count does not grow with alpha t); short times keep the one ellipse
     inf = np.isinf(t)
     if inf.any():
-        for arr, v in zip((E, V, Etr, Vtr), _limits(spec, right, alpha, s2, c)):
+        with threadpool_limits(limits=1, user_api="blas"):
+            lim = _limits(spec, right, alpha, s2, c)
+        for arr, v in zip((E, V, Etr, Vtr), lim):
             arr[inf] = v
     zero = t == 0
     if zero.any():   # w = w0: nothing learned, ||w0||^2 -> sigma2 tr(C)/p; margins: sigma2 tr(C)/p
@@ -714,7 +716,8 @@ def predict(problem, covariance, t, *, mu=None, dynamics="flow", contour=None, t
         for arr, v in zip((E, V, Etr, Vtr), out):
             arr[rest] = v
     if split.any():
-        out = _split_integrals(spec, right, t[split], alpha, s2)
+        with threadpool_limits(limits=1, user_api="blas"):  # many small products: threads only cost
+            out = _split_integrals(spec, right, t[split], alpha, s2)
         for arr, v in zip((E, V, Etr, Vtr), out):
             arr[split] = v
     return Prediction.from_moments(t, E, V, Etr, Vtr, dynamics=dynamics)
@@ -776,7 +779,7 @@ def _split_integrals(spec, right, t, alpha, s2):
     The t-independent parts (1/z) are integrated once on an ellipse around the spectrum; the
     parts carrying :math:`e^{-\\alpha t z}` on a parabola scaled to :math:`\\alpha t` that
     encloses :math:`[0, \\infty)`, where they decay (a group of times within a factor 2
-    shares one parabola).  Cost :math:`O(N^2 J)` with :math:`N \\approx 48`, whatever
+    shares one parabola).  Cost :math:`O(N^2 J)` with :math:`N = 48`, whatever
     :math:`\\alpha t`.
     """
     K0 = _ellipse_half(spec, right, np.zeros(1), alpha, "flow", 1e-16, 3.0, 5.0, min_nodes=64)
@@ -793,7 +796,7 @@ def _split_integrals(spec, right, t, alpha, s2):
     groups = np.floor(np.log2(at)).astype(int)
     for gidx in np.unique(groups):
         sel = np.flatnonzero(groups == gidx)
-        scale = 2.0 ** gidx * 1.5
+        scale = 1.5 * 2.0 ** gidx
         d, z, dz = _on_parabola(spec, scale)
         d2, z2, dz2 = _on_parabola(spec, 2 * scale)    # for e^{-2 alpha t z}
         e = np.exp(-np.outer(at[sel], z))        # (T, N)
