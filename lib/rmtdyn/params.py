@@ -156,11 +156,13 @@ class Problem:
             if n2 < 1 or n2 > self.n - 1:
                 raise ValueError(f"pi={self.pi:g} with n={self.n} leaves a class empty; "
                                  "each class needs at least one sample")
+        from . import spectrum  # the closed forms live there (one source for each formula)
         c, mu2 = self.c, self.mu2
-        set_(self, "lambda_minus", (1 - math.sqrt(c)) ** 2)
-        set_(self, "lambda_plus", (1 + math.sqrt(c)) ** 2)
-        set_(self, "spike", c + 1 + mu2 + c / mu2)
-        set_(self, "spike_isolated", mu2 * mu2 > c)
+        lm, lp = spectrum.mp_edges(c)
+        set_(self, "lambda_minus", lm)
+        set_(self, "lambda_plus", lp)
+        set_(self, "spike", spectrum.spike_location(c, mu2))
+        set_(self, "spike_isolated", spectrum.spike_weight(c, mu2) > 0)
 
     @property
     def lambda_max(self):
