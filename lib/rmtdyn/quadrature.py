@@ -34,7 +34,7 @@ import numpy as np
 
 from . import _checks
 
-__all__ = ["QuadratureWarning", "bulk_levels", "bulk_moments", "rule_report", "MAX_LEVEL", "RTOL"]
+__all__ = ["QuadratureWarning", "bulk_levels", "measure_rule", "bulk_moments", "rule_report", "MAX_LEVEL", "RTOL"]
 
 RTOL = 1e-12
 """Default relative accuracy requested of every moment of the theorem."""
@@ -99,6 +99,27 @@ def bulk_levels(c, level):
         _CACHE.clear()
     _CACHE[key] = out
     return out
+
+
+def measure_rule(problem, level):
+    """The rule of ``level`` (all nodes up to it) with the weights of the bulk parts of mu and nu.
+
+    Returns ``x, w_mu, w_nu`` with :math:`\\int h\\,d\\mu_b \\approx \\sum_k w_{\\mu,k}h(x_k)` and
+    likewise for :math:`\\nu_b` (the atoms, at :math:`\\lambda_s` and 0, are the caller's).
+
+    Examples
+    --------
+    >>> from rmtdyn import Problem
+    >>> x, w_mu, w_nu = measure_rule(Problem(c=0.5, mu2=4.0), 3)
+    >>> round(float(w_mu.sum()), 12), round(float(w_nu.sum()), 12)   # c/mu2 and min(1, 1/c)
+    (0.125, 1.0)
+    """
+    c, mu2 = problem.c, problem.mu2
+    parts = [bulk_levels(c, k) for k in range(level + 1)]
+    x, d_lo, d_hi, w = (np.concatenate([p[i] for p in parts]) for i in range(4))
+    w = w * (_H0 / 2 ** level)
+    gap = (mu2 - math.sqrt(c)) ** 2 / mu2
+    return x, w / (2 * math.pi * (gap + d_hi)), w / (2 * math.pi * c * x)
 
 
 def _moments_at(problem, t, x, d_lo, d_hi, w, dynamics):
