@@ -31,7 +31,7 @@ from .spectrum import mp_stieltjes
 from .quadrature import QuadratureWarning
 from .theory import Prediction
 
-__all__ = ["Contour", "ellipse", "for_problem", "contour_integral", "matrix_function",
+__all__ = ["Contour", "ellipse", "for_problem", "enclosing", "contour_integral", "matrix_function",
            "predict_contour"]
 
 
@@ -46,7 +46,7 @@ class Contour:
     right: float
 
 
-def ellipse(left, right, *, rho=1.5, nodes=None):
+def ellipse(left, right, *, rho=1.5, nodes=None, half_step=False):
     """Bernstein ellipse with foci ``left`` < ``right`` and parameter ``rho`` > 1.
 
     .. math::
@@ -55,7 +55,8 @@ def ellipse(left, right, *, rho=1.5, nodes=None):
                      + i\\,\\frac{\\rho-\\rho^{-1}}2\\sin\\theta\\Big),
 
     weights :math:`z'(\\theta_j)/(iN)`.  Default ``nodes``: enough for
-    :math:`\\rho^{-N} < 10^{-16}` (at least 64).
+    :math:`\\rho^{-N} < 10^{-16}` (at least 64).  ``half_step=True`` puts the nodes at
+    :math:`\\theta_j = 2\\pi(j + \\frac12)/N` (``nodes`` even: conjugate pairs, none real).
 
     Examples
     --------
@@ -71,7 +72,7 @@ def ellipse(left, right, *, rho=1.5, nodes=None):
     if nodes is None:
         nodes = max(64, int(math.ceil(37.0 / math.log(rho))))
     nodes = _checks.positive_int(nodes, "nodes", minimum=4)
-    theta = 2 * np.pi * np.arange(nodes) / nodes
+    theta = 2 * np.pi * (np.arange(nodes) + (0.5 if half_step else 0.0)) / nodes
     h = 0.5 * (right - left)
     a, b = h * 0.5 * (rho + 1 / rho), h * 0.5 * (rho - 1 / rho)
     z = 0.5 * (left + right) + a * np.cos(theta) + 1j * b * np.sin(theta)
@@ -120,17 +121,43 @@ def for_problem(problem, t=None, *, dynamics="flow", tol=1e-14, rho_max=1.6, gro
     t_max = 0.0 if t is None else float(_checks.times(t, integer=(dynamics == "gd")).max())
     if not np.isfinite(t_max):
         raise ValueError("the contour form needs finite times; use rmtdyn.predict for t = inf")
-    left, right = 0.0, problem.lambda_max
+    return enclosing(0.0, problem.lambda_max, t_max, alpha=problem.alpha, dynamics=dynamics,
+                     gamma=problem.gamma, tol=tol, rho_max=rho_max, growth=growth)
+
+
+def enclosing(left, right, t_max, *, alpha, dynamics="flow", gamma=0.0, tol=1e-14, rho_max=1.6,
+              growth=5.0, half_step=False, min_nodes=256):
+    """The one contour builder: an ellipse around ``[left, right]`` fit for the filters up to ``t_max``.
+
+    Its :math:`\\rho \\le` ``rho_max`` is shrunk (by 0.7 in :math:`\\rho - 1`) until
+    :math:`|f_{t_{\\max}}(z)| \\le e^{\\mathrm{growth}}` on it, and
+
+    .. math::
+
+        N = \\Big\\lceil \\frac{\\log(1/\\mathrm{tol})}{\\log\\rho} + 4\\alpha t_{\\max}(r - l)\\Big\\rceil
+        \\quad(\\ge \\texttt{min\\_nodes}),
+
+    (book chapter 4, eq. ``contour-nodes``).  Used by :func:`for_problem` and by
+    :func:`rmtdyn.covariance.contour_for` (``half_step=True``: no real node, ``N`` even).
+
+    Examples
+    --------
+    >>> C = enclosing(0.0, 5.625, 100.0, alpha=0.01)
+    >>> C.z.size >= 256, round(C.rho, 3)
+    (True, 1.6)
+    """
     rho = _checks.real_scalar(rho_max, "rho_max", low=1, allowed="rho_max > 1")
     while t_max > 0:
-        C = ellipse(left, right, rho=rho, nodes=256)
-        f, _ = filters(C.z, [t_max], alpha=problem.alpha, dynamics=dynamics, gamma=problem.gamma)
+        C = ellipse(left, right, rho=rho, nodes=256, half_step=half_step)
+        f, _ = filters(C.z, [t_max], alpha=alpha, dynamics=dynamics, gamma=gamma)
         if np.log(np.abs(f).max()) <= growth or rho < 1.002:
             break
         rho = 1 + 0.7 * (rho - 1)
-    scale = problem.alpha * t_max * (right - left)
-    nodes = max(256, int(math.ceil(math.log(1 / tol) / math.log(rho) + 4.0 * scale)))
-    return ellipse(left, right, rho=rho, nodes=nodes)
+    scale = alpha * t_max * (right - left)
+    nodes = max(min_nodes, int(math.ceil(math.log(1 / tol) / math.log(rho) + 4.0 * scale)))
+    if half_step:
+        nodes += nodes % 2
+    return ellipse(left, right, rho=rho, nodes=nodes, half_step=half_step)
 
 
 def matrix_function(M, a, b, f, contour):

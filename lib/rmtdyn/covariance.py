@@ -41,7 +41,7 @@ from scipy.optimize import brentq, minimize_scalar
 from threadpoolctl import threadpool_limits
 
 from . import _checks
-from .contour import Contour, contour_integral
+from .contour import Contour, contour_integral, enclosing
 from .data import _rng
 from .dynamics import Simulation, _margin_error, _Spectral, _stable_or_raise
 from .filters import filters
@@ -568,24 +568,8 @@ def contour_for(covariance, mu, t, *, c, alpha, dynamics="flow", tol=1e-12, rho_
 
 
 def _ellipse_half(spec, right, t, alpha, dynamics, tol, rho_max, growth, min_nodes=256):
-    t_max = float(t.max())
-    rho = _checks.real_scalar(rho_max, "rho_max", low=1, allowed="rho_max > 1")
-
-    def build(rho, N):
-        theta = 2 * np.pi * (np.arange(N) + 0.5) / N
-        h = 0.5 * right
-        a, b = h * 0.5 * (rho + 1 / rho), h * 0.5 * (rho - 1 / rho)
-        z = h + a * np.cos(theta) + 1j * b * np.sin(theta)
-        dz = (-a * np.sin(theta) + 1j * b * np.cos(theta)) / (1j * N)
-        return Contour(z=z, dz=dz, rho=rho, left=0.0, right=right)
-    while t_max > 0:
-        K = build(rho, 256)
-        f, _ = filters(K.z, [t_max], alpha=alpha, dynamics=dynamics)
-        if np.log(np.abs(f).max()) <= growth or rho < 1.002:
-            break
-        rho = 1 + 0.7 * (rho - 1)
-    N = max(min_nodes, int(math.ceil(math.log(1 / tol) / math.log(rho) + 4.0 * alpha * t_max * right)))
-    return build(rho, N + (N % 2))
+    return enclosing(0.0, right, float(np.max(t)), alpha=alpha, dynamics=dynamics, tol=tol,
+                     rho_max=rho_max, growth=growth, half_step=True, min_nodes=min_nodes)
 
 
 def _mean(covariance, mu):
