@@ -264,3 +264,10 @@ def test_t_inf_at_c_one_is_refused():
     pb = rd.Problem(c=1.0, mu2=1.0, alpha=0.01)
     with pytest.raises(ValueError, match="t = inf"):
         cv.predict(pb, cv.Covariance.identity(32), [np.inf])
+
+
+def test_split_form_warns_when_its_error_estimate_exceeds_rtol():
+    # the estimate (48 vs 40 parabola nodes) is ~1e-9 here: below the default 1e-6, above 1e-14
+    pb = rd.Problem(c=0.5, mu2=4.0, sigma2=0.1, alpha=0.01)
+    with pytest.warns(rd.quadrature.QuadratureWarning, match="c=0.5"):
+        cv.predict(pb, cv.Covariance.identity(32), [1e4], rtol=1e-14)
