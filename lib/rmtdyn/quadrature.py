@@ -134,7 +134,8 @@ def _moments_at(problem, t, x, d_lo, d_hi, w, dynamics):
     return np.stack([g @ w_mu, g2 @ w_mu, g2 @ (x * w_mu), f2 @ w_nu, f2 @ (x * w_nu)], axis=-1)
 
 
-def bulk_moments(problem, t, *, dynamics="flow", rtol=RTOL, max_level=MAX_LEVEL, sigma2=None):
+def bulk_moments(problem, t, *, dynamics="flow", rtol=RTOL, max_level=MAX_LEVEL, sigma2=None,
+                 _extras=False):
     """Bulk integrals of the theorem at every time, refined per time until they meet ``rtol``.
 
     Returns ``(moments, error, level)``: ``moments`` of shape ``(T, 5)`` are
@@ -165,20 +166,13 @@ def bulk_moments(problem, t, *, dynamics="flow", rtol=RTOL, max_level=MAX_LEVEL,
     ls = problem.spike
     w_s = max(0.0, mu2 * mu2 - c) / mu2
     atom0 = max(0.0, 1 - 1 / c)
-    if w_s > 0:
-        from .filters import filters
-        fs, gs = filters(np.array([ls]), t, alpha=problem.alpha, dynamics=dynamics, gamma=problem.gamma)
-        gs = gs[:, 0]
-    else:
-        gs = np.zeros(T)
-    f0 = np.ones(T)
-    if atom0 > 0:
-        from .filters import filters
-        f0 = filters(np.zeros(1), t, alpha=problem.alpha, dynamics=dynamics, gamma=problem.gamma)[0][:, 0]
-
+    from .filters import _on_bulk
+    gamma = problem.gamma
+    gs = _on_bulk(np.array([ls + gamma]), t, problem.alpha, dynamics)[1][:, 0] if w_s > 0 else np.zeros(T)
+    f02 = _on_bulk(np.array([gamma]), t, problem.alpha, dynamics)[0][:, 0] if gamma > 0 else np.ones(T)
     def totals(m):   # E, V, V_train from the bulk moments (shape (..., 5))
         E = m[..., 0] + w_s * gs_a
-        V = k * (m[..., 1] + w_s * gs_a ** 2) + s2 * (m[..., 3] + atom0 * f0_a ** 2)
+        V = k * (m[..., 1] + w_s * gs_a ** 2) + s2 * (m[..., 3] + atom0 * f0_a)
         Vtr = k * (m[..., 2] + w_s * ls * gs_a ** 2) + s2 * m[..., 4]
         return np.stack([E, V, Vtr], axis=-1)
 
@@ -193,7 +187,7 @@ def bulk_moments(problem, t, *, dynamics="flow", rtol=RTOL, max_level=MAX_LEVEL,
         sums[active] += _moments_at(problem, t[active], x, d_lo, d_hi, wl, dynamics)
         h = _H0 / 2 ** level
         cur = sums[active] * h
-        gs_a, f0_a = gs[active], f0[active]
+        gs_a, f0_a = gs[active], f02[active]
         tot = totals(cur)
         with np.errstate(invalid="ignore", divide="ignore"):
             r = np.max(np.abs(tot - prev[active]) / np.abs(tot), axis=1)
@@ -214,6 +208,8 @@ def bulk_moments(problem, t, *, dynamics="flow", rtol=RTOL, max_level=MAX_LEVEL,
             f"(requested {rtol:.0e}) at t={t[worst]:.6g} ({dynamics}, c={c:g}, mu2={mu2:g}, "
             f"sigma2={s2:g}, alpha={problem.alpha:g}, gamma={problem.gamma:g}); "
             f"{active.size} of {T} times affected", QuadratureWarning, stacklevel=3)
+    if _extras:
+        return out, err, lev, gs, f02
     return out, err, lev
 
 

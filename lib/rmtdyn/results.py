@@ -69,7 +69,11 @@ class Result(Mapping):
 
     @classmethod
     def _names(cls):
-        return tuple(f.name for f in fields(cls))
+        names = cls.__dict__.get("_field_names")
+        if names is None:
+            names = tuple(f.name for f in fields(cls))
+            cls._field_names = names
+        return names
 
     def __eq__(self, other):
         if type(other) is not type(self):

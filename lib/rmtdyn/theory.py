@@ -38,7 +38,6 @@ import numpy as np
 from scipy.special import ndtr
 
 from . import _checks
-from .filters import filters
 from .params import Problem
 from . import quadrature
 from .results import Components, Limits, Result
@@ -294,13 +293,9 @@ def components(problem, t, *, dynamics="flow", nodes=None, rtol=quadrature.RTOL)
     tf = t[finite]
     if tf.size:
         max_level = quadrature.MAX_LEVEL if nodes is None else max(1, int(math.log2(nodes - 1)) - 5)
-        m, _, _ = quadrature.bulk_moments(problem, tf, dynamics=dynamics, rtol=rtol, max_level=max_level)
-        if w_s > 0:  # the atom of mu at the spike (only above the transition, where alpha*ls < 2 for GD)
-            gs = filters(np.array([ls]), tf, alpha=alpha, dynamics=dynamics, gamma=gamma)[1][:, 0]
-        else:
-            gs = np.zeros(tf.shape)
-        f0 = filters(np.zeros(1), tf, alpha=alpha, dynamics=dynamics, gamma=gamma)[0][:, 0]
-        out["V_init"][finite] = m[:, 3] + atom0 * f0 * f0   # f0 = 1 when gamma = 0
+        m, _, _, gs, f02 = quadrature.bulk_moments(problem, tf, dynamics=dynamics, rtol=rtol,
+                                                   max_level=max_level, _extras=True)
+        out["V_init"][finite] = m[:, 3] + atom0 * f02   # f_t(0)^2 = 1 when gamma = 0
         out["Vtr_init"][finite] = m[:, 4]
         out["E_spike"][finite] = w_s * gs
         out["E_bulk"][finite] = m[:, 0]
