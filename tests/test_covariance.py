@@ -208,8 +208,8 @@ def test_validation_errors():
         cv.predict(pb, C, [1.0], mu=np.ones(4))
     with pytest.raises(ValueError, match="mu must have shape"):
         cv.predict(pb, C, [1.0], mu=np.ones(3))
-    with pytest.raises(ValueError, match="finite times"):
-        cv.predict(pb, C, [np.inf])
+    with pytest.raises(ValueError, match="contour=None"):   # t = inf only on the library's own contours
+        cv.predict(pb, C, [np.inf], contour=cv.contour_for(C, C.default_mean(1.0), [1.0], c=0.5, alpha=0.01))
     with pytest.raises(ValueError, match="p=4 but problem has p=6"):
         cv.predict(rd.Problem(p=6, n=12, mu2=1.0), C, [1.0])
     with pytest.raises(ValueError, match="unstable"):
@@ -225,3 +225,49 @@ def test_validation_errors():
         cv.predict(pb.replace(gamma=0.1), C, [1.0])
     with pytest.raises(ValueError, match="gamma = 0"):
         cv.simulate(rd.Problem(p=4, n=8, mu2=1.0, gamma=0.1), C, [1.0], runs=1, seed=0)
+
+
+@pytest.mark.parametrize("c,mu2,sigma2", [(0.5, 4.0, 0.1), (2.0, 1.0, 1.0), (1.0, 1.0, 1.0), (0.2, 0.3, 1.0)])
+def test_split_form_equals_identity_theory_at_long_times(c, mu2, sigma2):
+    # alpha*t*R up to ~1e5: the parabola part of the split form, against the real-line theorem
+    # (certified to 1e-12 by its own error estimate); 1e-9 leaves room for the ellipse's 1e-11
+    pb = rd.Problem(c=c, mu2=mu2, sigma2=sigma2, alpha=0.01)
+    t = np.geomspace(50, 1e6, 9)
+    a = cv.predict(pb, cv.Covariance.identity(32), t)
+    ref = rd.predict(pb, t)
+    for key in ("E", "V", "E_train", "V_train"):
+        assert np.allclose(getattr(a, key), getattr(ref, key), rtol=1e-9, atol=0), key
+
+
+def test_split_form_equals_one_ellipse_for_a_general_covariance(monkeypatch):
+    pb = rd.Problem(c=0.5, mu2=4.0, sigma2=0.1, alpha=0.01)
+    C = cv.Covariance.power_law(128, exponent=0.7)
+    t = np.array([100.0, 1000.0, 3000.0])
+    split = cv.predict(pb, C, t)
+    monkeypatch.setattr(cv, "_SPLIT_AT", np.inf)
+    one = cv.predict(pb, C, t)
+    for key in ("E", "V", "E_train", "V_train"):
+        assert np.allclose(getattr(split, key), getattr(one, key), rtol=1e-10, atol=0), key
+
+
+@pytest.mark.parametrize("c,mu2,sigma2", [(0.5, 4.0, 0.1), (2.0, 1.0, 1.0)])
+def test_t_inf_is_the_closed_form_limit_for_the_identity(c, mu2, sigma2):
+    pb = rd.Problem(c=c, mu2=mu2, sigma2=sigma2, alpha=0.01)
+    a = cv.predict(pb, cv.Covariance.identity(32), [0.0, np.inf])
+    lim = rd.limits(pb)
+    for key in ("E", "V", "E_train", "V_train"):
+        assert abs(getattr(a, key)[1] - lim[key]) <= 1e-10 * abs(lim[key]), key
+    assert a.test_error[0] == 0.5
+
+
+def test_t_inf_at_c_one_is_refused():
+    pb = rd.Problem(c=1.0, mu2=1.0, alpha=0.01)
+    with pytest.raises(ValueError, match="t = inf"):
+        cv.predict(pb, cv.Covariance.identity(32), [np.inf])
+
+
+def test_split_form_warns_when_its_error_estimate_exceeds_rtol():
+    # the estimate (48 vs 40 parabola nodes) is ~1e-9 here: below the default 1e-6, above 1e-14
+    pb = rd.Problem(c=0.5, mu2=4.0, sigma2=0.1, alpha=0.01)
+    with pytest.warns(rd.quadrature.QuadratureWarning, match="c=0.5"):
+        cv.predict(pb, cv.Covariance.identity(32), [1e4], rtol=1e-14)

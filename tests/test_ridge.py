@@ -29,17 +29,24 @@ GAMMAS = [0.01, 0.3, 2.0]
 # --- gamma = 0 is the paper, exactly ------------------------------------------------------------
 
 def _paper_formulas(c, mu2, s2, alpha, t, dynamics):
-    """E, V, E_train, V_train from the gamma-free filters (the pre-ridge formulas, typed again)."""
-    rule = bulk_rule(c)
-    x = rule[0]
+    """E, V, E_train, V_train from the gamma-free filters (the pre-ridge formulas, typed again),
+    on the nodes the adaptive rule chooses for each time (rmtdyn.quadrature.measure_rule)."""
+    pb = rd.Problem(c=c, mu2=mu2, sigma2=s2, alpha=alpha)
+    levels = rd.quadrature.bulk_moments(pb, t, dynamics=dynamics)[2]
     ls = c + 1 + mu2 + c / mu2
+    w_s = max(0.0, mu2 * mu2 - c) / mu2
+    atom0 = max(0.0, 1 - 1 / c)
     k = (mu2 + c) / mu2
-    f, g = filters(x, t, alpha=alpha, dynamics=dynamics)
-    gs = filters(np.array([ls]), t, alpha=alpha, dynamics=dynamics)[1][:, 0]
-    E = integrate_mu(g, gs, c, mu2, rule)
-    V = k * integrate_mu(g * g, gs * gs, c, mu2, rule) + s2 * integrate_nu(f * f, np.ones(t.shape), c, rule)
-    Vtr = k * integrate_mu(x * g * g, ls * gs * gs, c, mu2, rule) + s2 * integrate_nu(x * f * f, np.zeros(t.shape), c, rule)
-    return E, V, k * E, Vtr
+    out = np.empty((4, t.size))
+    for i, (tt, level) in enumerate(zip(t, levels)):
+        x, w_mu, w_nu = rd.quadrature.measure_rule(pb, int(level))
+        f, g = filters(x, [tt], alpha=alpha, dynamics=dynamics)
+        gs = filters(np.array([ls]), [tt], alpha=alpha, dynamics=dynamics)[1][0, 0]
+        E = g[0] @ w_mu + w_s * gs
+        V = k * ((g[0] ** 2) @ w_mu + w_s * gs ** 2) + s2 * ((f[0] ** 2) @ w_nu + atom0)
+        Vtr = k * ((x * g[0] ** 2) @ w_mu + w_s * ls * gs ** 2) + s2 * ((x * f[0] ** 2) @ w_nu)
+        out[:, i] = E, V, k * E, Vtr
+    return out
 
 
 @pytest.mark.parametrize("dynamics", ["flow", "gd"])
@@ -237,7 +244,7 @@ def test_bad_ridge_arguments():
     for g in ([-1.0], [np.nan], [], [[1.0]]):
         with pytest.raises(ValueError, match="gamma"):
             th.ridge_errors(pb, g)
-    with pytest.raises(ValueError, match="problem"):
+    with pytest.raises(TypeError, match="problem"):
         th.effective_gamma("not a problem", [1.0])
     with pytest.raises(ValueError, match="whole numbers"):
         th.effective_gamma(pb, [1.5], dynamics="gd")

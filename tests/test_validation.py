@@ -133,3 +133,67 @@ def test_cli_bad_input_one_line_no_traceback(args, needle, cli):
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in r.stderr
     assert needle in lines[0]
+
+
+# --- every public theory function names the argument it rejects (issue 13, item 4) -------------
+
+_PB = rd.Problem(c=0.5, mu2=4.0, sigma2=0.1, alpha=0.01)
+_THEORY_CALLS = [  # (function, args, kwargs, argument named in the message)
+    (rd.limits, ("x",), {}, "problem"),
+    (rd.predict, ("x", [1.0]), {}, "problem"),
+    (rd.predict, (_PB, "x"), {}, "t"),
+    (rd.predict, (_PB, [1.0]), {"rtol": "x"}, "rtol"),
+    (rd.predict, (_PB, [1.0]), {"nodes": 3}, "nodes"),
+    (rd.predict_contour, ("x", [1.0]), {}, "problem"),
+    (rd.error_rate, ("x", 1.0), {}, "mean"),
+    (rd.error_rate, (1.0, "x"), {}, "second_moment"),
+    (rd.theory.cauchy_schwarz_bound, (None,), {}, "problem"),
+    (rd.theory.components, ("x", [1.0]), {}, "problem"),
+    (rd.theory.optimal_stopping, ("x",), {}, "problem"),
+    (rd.theory.optimal_stopping, (_PB,), {"points": "x"}, "points"),
+    (rd.theory.sigma2_sweep, ("x", [0.1]), {}, "problem"),
+    (rd.theory.sigma2_sweep, (_PB, "x"), {}, "sigma2"),
+    (rd.theory.sigma2_sweep, (_PB, [-1.0]), {}, "sigma2"),
+    (rd.theory.optimal_map, ("x", [4.0]), {}, "c"),
+    (rd.theory.optimal_map, ([0.5], [-4.0]), {}, "mu2"),
+    (rd.theory.ridge_errors, ("x", [1.0]), {}, "problem"),
+    (rd.theory.ridge_errors, (_PB, "x"), {}, "gamma"),
+    (rd.theory.optimal_ridge, (3,), {}, "problem"),
+    (rd.theory.effective_gamma, ("x", [1.0]), {}, "problem"),
+    (rd.theory.bayes_threshold, ("x", 1.0), {"pi": 0.3}, "mean"),
+    (rd.theory.bayes_threshold, (1.0, 1.0), {"pi": "x"}, "pi"),
+    (rd.theory.class_errors, (1.0, "x"), {"pi": 0.3}, "variance"),
+    (rd.theory.class_errors, (1.0, 1.0), {"pi": 0.3, "threshold": "x"}, "threshold"),
+    (rd.quadrature.rule_report, ("x", [1.0]), {}, "problem"),
+    (rd.covariance.predict, ("x", rd.covariance.Covariance.identity(4), [1.0]), {}, "problem"),
+]
+
+
+@pytest.mark.parametrize("fn,args,kwargs,name", _THEORY_CALLS,
+                         ids=[f"{c[0].__name__}-{c[3]}" for c in _THEORY_CALLS])
+def test_theory_functions_name_the_bad_argument(fn, args, kwargs, name):
+    with pytest.raises((TypeError, ValueError), match=name):
+        fn(*args, **kwargs)
+
+
+def test_results_compare_and_read_like_dicts():
+    pr = rd.predict(_PB, [0.0, 10.0, np.inf])
+    assert pr == pr and pr == rd.predict(_PB, [0.0, 10.0, np.inf])
+    assert pr != rd.predict(_PB, [0.0, 11.0, np.inf])
+    assert pr["E"] is pr.E
+    lim = rd.limits(_PB)
+    assert lim == rd.limits(_PB) and lim["V"] == lim.V and dict(lim)["E"] == lim.E
+    assert list(lim) == ["E", "V", "E_train", "V_train", "test_error", "train_error"]
+    with pytest.raises(KeyError):
+        lim["nope"]
+    with pytest.raises(AttributeError):  # frozen
+        lim.E = 1.0
+    ridge = rd.theory.ridge_errors(_PB, [0.0, np.inf])
+    assert ridge == rd.theory.ridge_errors(_PB, [0.0, np.inf])   # NaN entries compare equal
+    assert ridge.as_dict()["E"][1] is None and rd.predict(_PB, [np.inf]).as_dict()["t"] == ["inf"]
+
+
+def test_quadrature_warns_naming_the_setting_when_capped():
+    pb = rd.Problem(c=1.0, mu2=1.0, alpha=0.01)
+    with pytest.warns(rd.quadrature.QuadratureWarning, match="c=1.*alpha=0.01"):
+        rd.predict(pb, [1e9], nodes=65)

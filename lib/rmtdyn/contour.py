@@ -19,6 +19,7 @@ trapezoid rule in its angle converges geometrically, like :math:`\\rho^{-N}`.  O
 
 from dataclasses import dataclass
 import math
+import warnings
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -27,9 +28,10 @@ from . import _checks
 from .filters import filters
 from .params import Problem
 from .spectrum import mp_stieltjes
-from .theory import Prediction, error_rate
+from .quadrature import QuadratureWarning
+from .theory import Prediction
 
-__all__ = ["Contour", "ellipse", "for_problem", "contour_integral", "matrix_function",
+__all__ = ["Contour", "ellipse", "for_problem", "enclosing", "contour_integral", "matrix_function",
            "predict_contour"]
 
 
@@ -44,7 +46,7 @@ class Contour:
     right: float
 
 
-def ellipse(left, right, *, rho=1.5, nodes=None):
+def ellipse(left, right, *, rho=1.5, nodes=None, half_step=False):
     """Bernstein ellipse with foci ``left`` < ``right`` and parameter ``rho`` > 1.
 
     .. math::
@@ -53,7 +55,8 @@ def ellipse(left, right, *, rho=1.5, nodes=None):
                      + i\\,\\frac{\\rho-\\rho^{-1}}2\\sin\\theta\\Big),
 
     weights :math:`z'(\\theta_j)/(iN)`.  Default ``nodes``: enough for
-    :math:`\\rho^{-N} < 10^{-16}` (at least 64).
+    :math:`\\rho^{-N} < 10^{-16}` (at least 64).  ``half_step=True`` puts the nodes at
+    :math:`\\theta_j = 2\\pi(j + \\frac12)/N` (``nodes`` even: conjugate pairs, none real).
 
     Examples
     --------
@@ -69,7 +72,7 @@ def ellipse(left, right, *, rho=1.5, nodes=None):
     if nodes is None:
         nodes = max(64, int(math.ceil(37.0 / math.log(rho))))
     nodes = _checks.positive_int(nodes, "nodes", minimum=4)
-    theta = 2 * np.pi * np.arange(nodes) / nodes
+    theta = 2 * np.pi * (np.arange(nodes) + (0.5 if half_step else 0.0)) / nodes
     h = 0.5 * (right - left)
     a, b = h * 0.5 * (rho + 1 / rho), h * 0.5 * (rho - 1 / rho)
     z = 0.5 * (left + right) + a * np.cos(theta) + 1j * b * np.sin(theta)
@@ -112,23 +115,49 @@ def for_problem(problem, t=None, *, dynamics="flow", tol=1e-14, rho_max=1.6, gro
     (0.0, 5.625, True)
     """
     if not isinstance(problem, Problem):
-        raise ValueError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
+        raise TypeError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
     dynamics = _checks.dynamics(dynamics)
     tol = _checks.real_scalar(tol, "tol", low=0, high=1, allowed="0 < tol < 1")
     t_max = 0.0 if t is None else float(_checks.times(t, integer=(dynamics == "gd")).max())
     if not np.isfinite(t_max):
         raise ValueError("the contour form needs finite times; use rmtdyn.predict for t = inf")
-    left, right = 0.0, problem.lambda_max
+    return enclosing(0.0, problem.lambda_max, t_max, alpha=problem.alpha, dynamics=dynamics,
+                     gamma=problem.gamma, tol=tol, rho_max=rho_max, growth=growth)
+
+
+def enclosing(left, right, t_max, *, alpha, dynamics="flow", gamma=0.0, tol=1e-14, rho_max=1.6,
+              growth=5.0, half_step=False, min_nodes=256):
+    """The one contour builder: an ellipse around ``[left, right]`` fit for the filters up to ``t_max``.
+
+    Its :math:`\\rho \\le` ``rho_max`` is shrunk (by 0.7 in :math:`\\rho - 1`) until
+    :math:`|f_{t_{\\max}}(z)| \\le e^{\\mathrm{growth}}` on it, and
+
+    .. math::
+
+        N = \\Big\\lceil \\frac{\\log(1/\\mathrm{tol})}{\\log\\rho} + 4\\alpha t_{\\max}(r - l)\\Big\\rceil
+        \\quad(\\ge \\texttt{min\\_nodes}),
+
+    (book chapter 4, eq. ``contour-nodes``).  Used by :func:`for_problem` and by
+    :func:`rmtdyn.covariance.contour_for` (``half_step=True``: no real node, ``N`` even).
+
+    Examples
+    --------
+    >>> C = enclosing(0.0, 5.625, 100.0, alpha=0.01)
+    >>> C.z.size >= 256, round(C.rho, 3)
+    (True, 1.6)
+    """
     rho = _checks.real_scalar(rho_max, "rho_max", low=1, allowed="rho_max > 1")
     while t_max > 0:
-        C = ellipse(left, right, rho=rho, nodes=256)
-        f, _ = filters(C.z, [t_max], alpha=problem.alpha, dynamics=dynamics, gamma=problem.gamma)
+        C = ellipse(left, right, rho=rho, nodes=256, half_step=half_step)
+        f, _ = filters(C.z, [t_max], alpha=alpha, dynamics=dynamics, gamma=gamma)
         if np.log(np.abs(f).max()) <= growth or rho < 1.002:
             break
         rho = 1 + 0.7 * (rho - 1)
-    scale = problem.alpha * t_max * (right - left)
-    nodes = max(256, int(math.ceil(math.log(1 / tol) / math.log(rho) + 4.0 * scale)))
-    return ellipse(left, right, rho=rho, nodes=nodes)
+    scale = alpha * t_max * (right - left)
+    nodes = max(min_nodes, int(math.ceil(math.log(1 / tol) / math.log(rho) + 4.0 * scale)))
+    if half_step:
+        nodes += nodes % 2
+    return ellipse(left, right, rho=rho, nodes=nodes, half_step=half_step)
 
 
 def matrix_function(M, a, b, f, contour):
@@ -171,7 +200,7 @@ def matrix_function(M, a, b, f, contour):
     return -contour_integral(np.asarray(f(contour.z)) * vals, contour)
 
 
-def predict_contour(problem, t, *, dynamics="flow", contour=None):
+def predict_contour(problem, t, *, dynamics="flow", contour=None, rtol=1e-8):
     """The theorem's contour integrals, evaluated by the trapezoid rule.
 
     Parameters
@@ -183,6 +212,10 @@ def predict_contour(problem, t, *, dynamics="flow", contour=None):
     contour : Contour, optional
         Default: a Bernstein ellipse around :math:`[0, \\lambda_{\\max}]` whose
         :math:`\\rho` is chosen so that :math:`|f_t(z)| \\le e^5` on it.
+    rtol : float, default 1e-8
+        A :class:`rmtdyn.quadrature.QuadratureWarning` is raised (naming the setting) where the
+        estimated relative error of E, V, E_train or V_train exceeds it: the rule on every
+        other node gives the truncation error, the size of the summed terms the rounding.
 
     Returns
     -------
@@ -202,9 +235,10 @@ def predict_contour(problem, t, *, dynamics="flow", contour=None):
     [0.0484]
     """
     if not isinstance(problem, Problem):
-        raise ValueError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
+        raise TypeError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
     dynamics = _checks.dynamics(dynamics)
     t = _checks.times(t, integer=(dynamics == "gd"))
+    rtol = _checks.real_scalar(rtol, "rtol", low=0, high=1, allowed="relative tolerance 0 < rtol < 1")
     if not np.isfinite(t).all():
         raise ValueError("the contour form needs finite times; use rmtdyn.predict for t = inf")
     if dynamics == "gd":
@@ -216,12 +250,27 @@ def predict_contour(problem, t, *, dynamics="flow", contour=None):
     m = mp_stieltjes(C.z, c)
     d = 1 + (mu2 + c) * m
     f, g = filters(C.z, t, alpha=problem.alpha, dynamics=dynamics, gamma=problem.gamma)
-    E = -contour_integral(g * (mu2 * m / d), C)
     core = g * g / d - s2 * f * f * m
-    V = contour_integral(core, C)
-    Etr = contour_integral(g / d, C)
-    Vtr = contour_integral(core * C.z, C)
-    return Prediction(t=t, E=E, V=V, E_train=Etr, V_train=Vtr,
-                      test_error=error_rate(E, V),
-                      train_error=error_rate(Etr, variance=Vtr - Etr * Etr),
-                      dynamics=dynamics)
+    F = np.stack([-g * (mu2 * m / d), core, g / d, core * C.z])   # E, V, E_train, V_train
+    full = np.real(F @ C.dz)
+    # error estimate: the trapezoid rule on the ellipse converges like rho^-N, so the rule on
+    # every other node (N/2) has about the square root of the error of the full rule; plus
+    # the rounding of sums whose terms are larger than the result
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.abs(full)
+        rounding = 1e-15 * (np.abs(F) @ np.abs(C.dz)) / scale
+        if C.z.size % 2 == 0:
+            half = np.real(F[..., ::2] @ (2 * C.dz[::2]))
+            r = np.abs(full - half) / scale
+            trunc = np.where(r < 1e-3, 10 * r * r, r)
+        else:
+            trunc = np.zeros_like(full)
+        err = np.nan_to_num(np.max(trunc + rounding, axis=0), nan=np.inf)
+    if (err > rtol).any():
+        j = int(np.argmax(err))
+        warnings.warn(f"rmtdyn.predict_contour: estimated relative error {err[j]:.1e} > rtol={rtol:.0e} "
+                      f"at t={t[j]:.6g} ({dynamics}, c={c:g}, mu2={mu2:g}, alpha={problem.alpha:g}, "
+                      f"{C.z.size} nodes, rho={C.rho:.4g}); the contour form loses digits at large "
+                      "alpha*t: use rmtdyn.predict", QuadratureWarning, stacklevel=2)
+    E, V, Etr, Vtr = full
+    return Prediction.from_moments(t, E, V, Etr, Vtr, dynamics=dynamics)

@@ -26,6 +26,33 @@ from . import _checks
 __all__ = ["filters"]
 
 
+def _on_bulk(y, t, alpha, dynamics):
+    r""":math:`f_t(y)^2` and :math:`g_t(y)` for real ``y > 0`` and finite ``t > 0``, shape (T, N).
+
+    The fast path of :func:`filters` used by the quadrature (no checks, no zero, no
+    infinite time).  For GD, :math:`(1-\alpha y)^k = s\,e^{k\log|1-\alpha y|}` with the sign
+    :math:`s = (-1)^k` when :math:`\alpha y > 1`, and :math:`1 - f` is formed from
+    ``expm1`` on both sides, so no digit is lost near :math:`\alpha y = 0` or 2.
+    """
+    T = np.asarray(t, dtype=float)[:, None]
+    if dynamics == "flow":
+        em1 = np.expm1((-alpha * T) * y[None, :])
+        f = em1 + 1
+        return f * f, em1 / (-y[None, :])
+    r = alpha * y
+    above = r > 1
+    with np.errstate(divide="ignore"):
+        L = np.where(above, np.log1p(np.where(above, r - 2, 0.0)), np.log1p(-np.where(above, 0.0, r)))
+    em1 = np.expm1(T * L[None, :])
+    f2 = (em1 + 1) ** 2
+    if above.any():
+        odd = (np.fmod(T, 2.0) == 1.0) & above[None, :]
+        one_minus_f = np.where(odd, 2 + em1, -em1)
+    else:
+        one_minus_f = -em1
+    return f2, one_minus_f / y[None, :]
+
+
 def filters(x, t, *, alpha, dynamics="flow", gamma=0.0):
     """Return :math:`f_t(x + \\gamma)` and :math:`g_t(x + \\gamma)`, :math:`g_t(x) = (1 - f_t(x))/x`, on a grid.
 

@@ -17,7 +17,44 @@ import math
 
 from . import _checks
 
-__all__ = ["Problem"]
+__all__ = ["Problem", "gd_step_is_stable", "check_gd_step"]
+
+
+def gd_step_is_stable(alpha, lambda_max, gamma=0.0):
+    """Whether discrete gradient descent with step ``alpha`` is stable: :math:`\\alpha(\\lambda_{\\max}+\\gamma) < 2`.
+
+    The one stability rule of the library (book chapter 2, eq. ``gd-stable``): the filter
+    :math:`(1-\\alpha(x+\\gamma))^k` stays bounded on the spectrum iff
+    :math:`|1 - \\alpha(x + \\gamma)| < 1` at its right end.
+
+    .. math::
+
+        0 < \\alpha < \\frac{2}{\\lambda_{\\max} + \\gamma}.
+
+    Examples
+    --------
+    >>> gd_step_is_stable(0.3, 5.625), gd_step_is_stable(0.4, 5.625)
+    (True, False)
+    """
+    return alpha * (lambda_max + gamma) < 2.0
+
+
+def check_gd_step(alpha, lambda_max, gamma=0.0, *, what="this problem"):
+    """Raise ``ValueError`` (naming ``alpha`` and the limit) unless :func:`gd_step_is_stable`.
+
+    Examples
+    --------
+    >>> check_gd_step(0.3, 5.625)
+    >>> check_gd_step(0.4, 5.625)
+    Traceback (most recent call last):
+    ...
+    ValueError: alpha=0.4 is an unstable gradient-descent step for this problem: GD needs alpha < 2/(lambda_max + gamma) = 0.355556 (lambda_max = 5.625, gamma = 0)
+    """
+    if not gd_step_is_stable(alpha, lambda_max, gamma):
+        raise ValueError(
+            f"alpha={alpha:g} is an unstable gradient-descent step for {what}: "
+            f"GD needs alpha < 2/(lambda_max + gamma) = {2.0 / (lambda_max + gamma):.6g} "
+            f"(lambda_max = {lambda_max:.6g}, gamma = {gamma:g})")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -119,11 +156,13 @@ class Problem:
             if n2 < 1 or n2 > self.n - 1:
                 raise ValueError(f"pi={self.pi:g} with n={self.n} leaves a class empty; "
                                  "each class needs at least one sample")
+        from . import spectrum  # the closed forms live there (one source for each formula)
         c, mu2 = self.c, self.mu2
-        set_(self, "lambda_minus", (1 - math.sqrt(c)) ** 2)
-        set_(self, "lambda_plus", (1 + math.sqrt(c)) ** 2)
-        set_(self, "spike", c + 1 + mu2 + c / mu2)
-        set_(self, "spike_isolated", mu2 * mu2 > c)
+        lm, lp = spectrum.mp_edges(c)
+        set_(self, "lambda_minus", lm)
+        set_(self, "lambda_plus", lp)
+        set_(self, "spike", spectrum.spike_location(c, mu2))
+        set_(self, "spike_isolated", spectrum.spike_weight(c, mu2) > 0)
 
     @property
     def lambda_max(self):
@@ -145,11 +184,7 @@ class Problem:
 
     def check_gd_step(self):
         """Raise ``ValueError`` unless discrete GD with this ``alpha`` is stable in the limit."""
-        if self.alpha >= self.max_stable_alpha:
-            raise ValueError(
-                f"alpha={self.alpha:g} is an unstable gradient-descent step for this problem: "
-                f"GD needs alpha < 2/(lambda_max + gamma) = {self.max_stable_alpha:.6g} "
-                f"(lambda_max = {self.lambda_max:.6g}, gamma = {self.gamma:g})")
+        check_gd_step(self.alpha, self.lambda_max, self.gamma)
 
     def replace(self, **changes):
         """Return a copy with some fields changed (``p``/``n`` are dropped if ``c`` changes)."""

@@ -22,22 +22,54 @@ and for the training margins :math:`y_i x_i^T w` (theorem ``thm-train``), with m
 
 so that the training error is :math:`Q\\big(E_\\mathrm{tr}/\\sqrt{V_\\mathrm{tr} - E_\\mathrm{tr}^2}\\big)`.
 :math:`f_t, g_t` are the filters of :mod:`rmtdyn.filters`; :math:`\\mu,\\nu` the
-measures of :mod:`rmtdyn.spectrum`.  All times are evaluated at once on one fixed
-node set, so a thousand times cost about a millisecond.
+measures of :mod:`rmtdyn.spectrum`.  The bulk integrals use the adaptive rule of
+:mod:`rmtdyn.quadrature`, which estimates its own error and refines each time until it is
+below ``rtol`` (1e-12): a thousand times cost a few milliseconds, at any :math:`\\alpha t`.
+
+This module holds the theorem; optimal stopping and its sweeps live in
+:mod:`rmtdyn.stopping`, the ridge penalty in :mod:`rmtdyn.ridge`, unequal classes in
+:mod:`rmtdyn.classes` (all reachable here as well, e.g. ``rd.theory.optimal_stopping``).
 """
 
 from dataclasses import dataclass
 import math
 
-from scipy.optimize import minimize_scalar
-
 import numpy as np
 from scipy.special import ndtr
 
 from . import _checks
-from .filters import filters
 from .params import Problem
-from .spectrum import DEFAULT_NODES, bulk_rule, integrate_mu, integrate_nu, mp_stieltjes
+from . import quadrature
+from .results import Components, Limits, Result
+from .spectrum import mp_stieltjes
+
+
+def _problem(problem, name="problem"):
+    if not isinstance(problem, Problem):
+        raise TypeError(f"{name} must be an rmtdyn.Problem; got {type(problem).__name__}")
+    return problem
+
+
+def _real_array(value, name):
+    """``value`` as a float array, or a TypeError naming the argument."""
+    if isinstance(value, (str, bytes)) or value is None:
+        raise TypeError(f"{name} must be a real number or an array of real numbers; got {type(value).__name__}")
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a real number or an array of real numbers; "
+                        f"got {type(value).__name__}") from None
+    return arr
+
+
+def _rule_options(nodes, rtol):
+    """Check the quadrature options: ``nodes`` (None or a cap >= 65 per time) and ``rtol``."""
+    if nodes is not None:
+        nodes = _checks.positive_int(nodes, "nodes", minimum=65)
+    rtol = _checks.real_scalar(rtol, "rtol", low=0, high=1, allowed="relative tolerance 0 < rtol < 1")
+    if rtol < 1e-15:
+        raise ValueError(f"rtol must be >= 1e-15 (double precision); got {rtol:g}")
+    return nodes, rtol
 
 __all__ = ["Prediction", "predict", "limits", "error_rate", "cauchy_schwarz_bound", "components",
            "OptimalStopping", "optimal_stopping", "sigma2_sweep", "optimal_map",
@@ -45,8 +77,8 @@ __all__ = ["Prediction", "predict", "limits", "error_rate", "cauchy_schwarz_boun
            "bayes_threshold", "class_errors"]
 
 
-@dataclass(frozen=True)
-class Prediction:
+@dataclass(frozen=True, eq=False)
+class Prediction(Result):
     """Theory at a vector of times (all arrays of shape ``(T,)``).
 
     Attributes
@@ -72,6 +104,26 @@ class Prediction:
     train_error: np.ndarray
     dynamics: str = "flow"
 
+    @classmethod
+    def from_moments(cls, t, E, V, E_train, V_train, *, dynamics="flow"):
+        """The one place a :class:`Prediction` is built: errors from the four moments.
+
+        .. math::
+
+            \\varepsilon_\\mathrm{test} = Q(E/\\sqrt V),\\qquad
+            \\varepsilon_\\mathrm{train} = Q\\big(E_\\mathrm{tr}/\\sqrt{V_\\mathrm{tr} - E_\\mathrm{tr}^2}\\big)
+
+        (book chapter 5, theorems ``thm-test`` and ``thm-train``).
+
+        Examples
+        --------
+        >>> Prediction.from_moments([1.0], [0.0], [1.0], [0.0], [1.0]).test_error.tolist()
+        [0.5]
+        """
+        t, E, V, Etr, Vtr = (np.atleast_1d(np.asarray(a, dtype=float)) for a in (t, E, V, E_train, V_train))
+        return cls(t=t, E=E, V=V, E_train=Etr, V_train=Vtr, test_error=error_rate(E, V),
+                   train_error=error_rate(Etr, variance=Vtr - Etr * Etr), dynamics=dynamics)
+
     def as_dict(self):
         """Plain lists, with infinities as the string ``"inf"`` (strict-JSON safe)."""
         def enc(a):
@@ -96,8 +148,10 @@ def error_rate(mean, second_moment=None, *, variance=None):
     >>> float(error_rate(0.0, 1.0)), float(error_rate(0.0, 0.0)), float(error_rate(1.0, 0.0))
     (0.5, 0.5, 0.0)
     """
-    E = np.asarray(mean, dtype=float)
-    var = np.asarray(second_moment if variance is None else variance, dtype=float)
+    E = _real_array(mean, "mean")
+    if (second_moment is None) == (variance is None):
+        raise TypeError("error_rate needs exactly one of second_moment and variance")
+    var = _real_array(second_moment, "second_moment") if variance is None else _real_array(variance, "variance")
     var = np.clip(var, 0.0, None)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(var > 0, E / np.sqrt(np.where(var > 0, var, 1.0)),
@@ -114,6 +168,7 @@ def cauchy_schwarz_bound(problem):
     >>> cauchy_schwarz_bound(Problem(c=0.5, mu2=4.0))
     3.5555555555555554
     """
+    problem = _problem(problem)
     return problem.mu2 ** 2 / (problem.mu2 + problem.c)
 
 
@@ -171,15 +226,16 @@ def limits(problem):
     >>> round(float(limits(Problem(c=0.5, mu2=4.0, gamma=1.0))["test_error"]), 6)
     0.03651
     """
+    problem = _problem(problem)
     c, mu2, s2, gamma = problem.c, problem.mu2, problem.sigma2, problem.gamma
     if gamma > 0:
         S, dS = _ridge_moments(c, mu2, gamma)
         k = (mu2 + c) / mu2
         E, V = float(S), float(k * dS)
         Etr, Vtr = k * E, k * E - gamma * V
-        return dict(E=E, V=V, E_train=Etr, V_train=Vtr,
-                    test_error=float(error_rate(E, V)),
-                    train_error=float(error_rate(Etr, variance=Vtr - Etr * Etr)))
+        return Limits(E=E, V=V, E_train=Etr, V_train=Vtr,
+                      test_error=float(error_rate(E, V)),
+                      train_error=float(error_rate(Etr, variance=Vtr - Etr * Etr)))
     E = mu2 / (mu2 + max(1.0, c))
     if c < 1:
         V = (mu2 + c) / ((1 - c) * (1 + mu2) ** 2)
@@ -188,12 +244,12 @@ def limits(problem):
     else:
         V = c / ((c - 1) * (mu2 + c)) + s2 * (1 - 1 / c)
     Etr = (mu2 + c) / (mu2 + max(1.0, c))
-    return dict(E=E, V=V, E_train=Etr, V_train=Etr,
-                test_error=float(error_rate(E, V)),
-                train_error=float(error_rate(Etr, variance=Etr - Etr * Etr)))
+    return Limits(E=E, V=V, E_train=Etr, V_train=Etr,
+                  test_error=float(error_rate(E, V)),
+                  train_error=float(error_rate(Etr, variance=Etr - Etr * Etr)))
 
 
-def components(problem, t, *, dynamics="flow", nodes=DEFAULT_NODES):
+def components(problem, t, *, dynamics="flow", nodes=None, rtol=quadrature.RTOL):
     """The pieces of the theorem at every time: bulk, spike and initialisation parts.
 
     Returns a dict of arrays of shape ``(T,)``:
@@ -220,50 +276,32 @@ def components(problem, t, *, dynamics="flow", nodes=DEFAULT_NODES):
     >>> round(float(parts["E_spike"][0] / (parts["E_bulk"][0] + parts["E_spike"][0])), 4)
     0.9132
     """
-    if not isinstance(problem, Problem):
-        raise ValueError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
+    problem = _problem(problem)
     dynamics = _checks.dynamics(dynamics)
     t = _checks.times(t, integer=(dynamics == "gd"))
+    nodes, rtol = _rule_options(nodes, rtol)
     if dynamics == "gd":
         problem.check_gd_step()
     c, mu2, alpha, gamma = problem.c, problem.mu2, problem.alpha, problem.gamma
     k = (mu2 + c) / mu2
     ls = problem.spike
     w_s = max(0.0, mu2 * mu2 - c) / mu2
+    atom0 = max(0.0, 1 - 1 / c)
     out = {key: np.zeros(t.shape) for key in
            ("E_bulk", "E_spike", "V_bulk", "V_spike", "V_init", "Vtr_signal", "Vtr_init")}
     finite = np.isfinite(t) & (t > 0)
     tf = t[finite]
     if tf.size:
-        rule = bulk_rule(c, nodes)
-        x = rule[0]
-        f, g = filters(x, tf, alpha=alpha, dynamics=dynamics, gamma=gamma)
-        f0 = filters(np.zeros(1), tf, alpha=alpha, dynamics=dynamics, gamma=gamma)[0][:, 0]
-        out["V_init"][finite] = integrate_nu(f * f, f0 * f0, c, rule)  # f0 = 1 when gamma = 0
-        out["Vtr_init"][finite] = integrate_nu(x * f * f, np.zeros(tf.shape), c, rule)
-        if dynamics == "flow" or alpha * (ls + gamma) <= 2:
-            gs = filters(np.array([ls]), tf, alpha=alpha, dynamics=dynamics, gamma=gamma)[1][:, 0]
-            mu_g = integrate_mu(g, gs, c, mu2, rule)
-            mu_g2 = integrate_mu(g * g, gs * gs, c, mu2, rule)
-            mu_xg2 = integrate_mu(x * g * g, ls * gs * gs, c, mu2, rule)
-        else:
-            # GD with alpha*lambda_s > 2 (only possible below the transition, as alpha < 2/lambda_max):
-            # no atom; integrate the bulk directly with enough nodes for the nearby pole at lambda_s.
-            gs = np.zeros(tf.shape)
-            half = 0.5 * (problem.lambda_plus - problem.lambda_minus)
-            gap = max(ls - problem.lambda_plus, 1e-300)
-            n_direct = int(min(max(nodes, math.ceil(16.0 / math.sqrt(2 * gap / half))), 1 << 15))
-            rule_d = bulk_rule(c, n_direct)
-            xd = rule_d[0]
-            gd = filters(xd, tf, alpha=alpha, dynamics=dynamics, gamma=gamma)[1]
-            mu_g = integrate_mu(gd, None, c, mu2, rule_d)
-            mu_g2 = integrate_mu(gd * gd, None, c, mu2, rule_d)
-            mu_xg2 = integrate_mu(xd * gd * gd, None, c, mu2, rule_d)
+        max_level = quadrature.MAX_LEVEL if nodes is None else max(1, int(math.log2(nodes - 1)) - 5)
+        m, _, _, gs, f02 = quadrature.bulk_moments(problem, tf, dynamics=dynamics, rtol=rtol,
+                                                   max_level=max_level, _extras=True)
+        out["V_init"][finite] = m[:, 3] + atom0 * f02   # f_t(0)^2 = 1 when gamma = 0
+        out["Vtr_init"][finite] = m[:, 4]
         out["E_spike"][finite] = w_s * gs
-        out["E_bulk"][finite] = mu_g - w_s * gs
+        out["E_bulk"][finite] = m[:, 0]
         out["V_spike"][finite] = k * w_s * gs * gs
-        out["V_bulk"][finite] = k * (mu_g2 - w_s * gs * gs)
-        out["Vtr_signal"][finite] = k * mu_xg2
+        out["V_bulk"][finite] = k * m[:, 1]
+        out["Vtr_signal"][finite] = k * (m[:, 2] + w_s * ls * gs * gs)
     zero = t == 0  # w = w0: nothing learned; int dnu = int x dnu = 1
     out["V_init"][zero] = 1.0
     out["Vtr_init"][zero] = 1.0
@@ -278,7 +316,7 @@ def components(problem, t, *, dynamics="flow", nodes=DEFAULT_NODES):
         out["V_init"][inf] = max(0.0, 1 - 1 / c) if gamma == 0 else 0.0
         out["Vtr_signal"][inf] = lim["V_train"]
         out["Vtr_init"][inf] = 0.0
-    return out
+    return Components(**out)
 
 
 def _assemble(t, parts, k, sigma2, dynamics):
@@ -286,13 +324,10 @@ def _assemble(t, parts, k, sigma2, dynamics):
     V = parts["V_bulk"] + parts["V_spike"] + sigma2 * parts["V_init"]
     Etr = k * E
     Vtr = parts["Vtr_signal"] + sigma2 * parts["Vtr_init"]
-    return Prediction(t=t, E=E, V=V, E_train=Etr, V_train=Vtr,
-                      test_error=error_rate(E, V),
-                      train_error=error_rate(Etr, variance=Vtr - Etr * Etr),
-                      dynamics=dynamics)
+    return Prediction.from_moments(t, E, V, Etr, Vtr, dynamics=dynamics)
 
 
-def predict(problem, t, *, dynamics="flow", nodes=DEFAULT_NODES):
+def predict(problem, t, *, dynamics="flow", nodes=None, rtol=quadrature.RTOL, covariance=None, mu=None):
     """Asymptotic test and training performance at every time in ``t`` at once.
 
     Parameters
@@ -306,8 +341,16 @@ def predict(problem, t, *, dynamics="flow", nodes=DEFAULT_NODES):
     dynamics : {"flow", "gd"}
         ``"flow"``: :math:`f_t(x) = e^{-\\alpha t x}` (the paper);
         ``"gd"``: :math:`f_k(x) = (1-\\alpha x)^k`, exact for discrete steps.
-    nodes : int, default 512
-        Bulk quadrature nodes.
+    nodes : int, optional
+        Cap on the bulk quadrature nodes per time (default: as many as the accuracy needs,
+        up to 8,193); a time that cannot meet ``rtol`` within it warns.
+    rtol : float, default 1e-12
+        Relative accuracy asked of E, V and V_train at every time (estimated a posteriori by
+        :mod:`rmtdyn.quadrature`; a :class:`~rmtdyn.quadrature.QuadratureWarning` names the
+        setting where it is not met).
+    covariance : rmtdyn.covariance.Covariance, optional
+        A noise covariance :math:`C`: the general case, :func:`rmtdyn.covariance.predict`
+        (with ``mu``, the class mean, optional).  ``None`` is :math:`C = I`, this theorem.
 
     Returns
     -------
@@ -327,460 +370,19 @@ def predict(problem, t, *, dynamics="flow", nodes=DEFAULT_NODES):
     >>> pr.test_error.round(4).tolist()
     [0.5, 0.0484, 0.0912]
     """
-    if not isinstance(problem, Problem):
-        raise ValueError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
+    problem = _problem(problem)
+    if covariance is not None:
+        from . import covariance as _cov
+        return _cov.predict(problem, covariance, t, mu=mu, dynamics=dynamics)
+    if mu is not None:
+        raise TypeError("mu is the class mean of a general covariance; give covariance= with it")
     dynamics = _checks.dynamics(dynamics)
     t = _checks.times(t, integer=(dynamics == "gd"))
-    parts = components(problem, t, dynamics=dynamics, nodes=nodes)
+    parts = components(problem, t, dynamics=dynamics, nodes=nodes, rtol=rtol)
     return _assemble(t, parts, (problem.mu2 + problem.c) / problem.mu2, problem.sigma2, dynamics)
 
 
-@dataclass(frozen=True)
-class OptimalStopping:
-    """Result of :func:`optimal_stopping` (floats; ``t_opt`` may be ``inf``)."""
-
-    t_opt: float
-    test_error_opt: float
-    test_error_inf: float
-    train_error_inf: float
-    dynamics: str = "flow"
-
-    def as_dict(self):
-        """Plain floats, infinities as the string ``"inf"``."""
-        def enc(v):
-            return "inf" if math.isinf(v) else float(v)
-        return {k: enc(getattr(self, k)) for k in
-                ("t_opt", "test_error_opt", "test_error_inf", "train_error_inf")}
-
-
-def _time_grid(problem, dynamics, points):
-    # alpha t from 1e-3 to 1e7 covers every time scale 1/(alpha lambda) of the spectrum
-    # except within 1e-7 of lambda = 0 (c = 1), where the error keeps rising anyway
-    tau = np.geomspace(1e-3, 1e7, points)
-    t = tau / problem.alpha
-    if dynamics == "gd":
-        t = np.unique(np.maximum(1, np.round(t)))
-    return t
-
-
-def optimal_stopping(problem, *, dynamics="flow", points=400, rtol=1e-10):
-    """Optimal stopping time and error of the theory curve (book chapter 6, eq. ``t-star``).
-
-    With :math:`\\sigma^2 = 0` and gradient flow the infimum is reached as
-    :math:`t \\to 0^+` (then :math:`w \\propto Xy/n` attains the Cauchy–Schwarz bound of
-    chapter 7); it is reported as ``t_opt = 0`` with the limiting error.
-
-    :math:`t^\\star = \\arg\\min_{t \\in [0, \\infty]} Q(E(t)/\\sqrt{V(t)})`, found on a
-    log grid of ``points`` times spanning :math:`\\alpha t \\in [10^{-3}, 10^{7}]` plus
-    :math:`t = \\infty`, then refined: bounded Brent search in :math:`\\log t` between
-    the neighbours of the grid minimum (flow), or an integer golden-section search
-    ending in an exhaustive scan (GD).  If the limit :math:`t = \\infty` is within
-    ``rtol`` (relative) of the best finite time, or the curve is flat to that
-    precision, the answer is :math:`t^\\star = \\infty` (nothing to gain by stopping).
-
-    Returns
-    -------
-    OptimalStopping
-
-    Examples
-    --------
-    >>> res = optimal_stopping(Problem(c=0.5, mu2=4.0, sigma2=0.1, alpha=0.01))
-    >>> round(res.t_opt), round(res.test_error_opt, 4), round(res.test_error_inf, 4)
-    (97, 0.0484, 0.0912)
-    """
-    if not isinstance(problem, Problem):
-        raise ValueError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
-    dynamics = _checks.dynamics(dynamics)
-    points = _checks.positive_int(points, "points", minimum=10)
-    lim = limits(problem)
-    grid = _time_grid(problem, dynamics, points)
-    err = predict(problem, grid, dynamics=dynamics).test_error
-    i = int(np.argmin(err))
-    e_inf = lim["test_error"]
-    best_t, best_e = float(grid[i]), float(err[i])
-    if i > 0 and i < grid.size - 1:
-        lo, hi = grid[i - 1], grid[i + 1]
-        if dynamics == "flow":
-            res = minimize_scalar(lambda u: float(predict(problem, [math.exp(u)]).test_error[0]),
-                                  bounds=(math.log(lo), math.log(hi)), method="bounded",
-                                  options={"xatol": 1e-10})
-            if res.fun < best_e:
-                best_t, best_e = math.exp(res.x), float(res.fun)
-        else:
-            lo, hi = int(lo), int(hi)
-
-            def e(kk):
-                return float(predict(problem, [kk], dynamics="gd").test_error[0])
-            while hi - lo > 64:  # golden section on integers (the curve is unimodal here)
-                a = lo + int(round(0.382 * (hi - lo)))
-                b = lo + int(round(0.618 * (hi - lo)))
-                if e(a) <= e(b):
-                    hi = b
-                else:
-                    lo = a
-            ks = np.arange(lo, hi + 1)
-            ek = predict(problem, ks, dynamics="gd").test_error
-            j = int(np.argmin(ek))
-            best_t, best_e = float(ks[j]), float(ek[j])
-    if i == 0 and dynamics == "flow":
-        if problem.sigma2 == 0:
-            # E^2/V increases to its Cauchy-Schwarz bound as t -> 0+ (w is then parallel
-            # to Xy/n): the infimum is the limit t -> 0+, reported as t_opt = 0
-            e0 = float(error_rate(math.sqrt(cauchy_schwarz_bound(problem)), 1.0))
-            best_t, best_e = 0.0, min(best_e, e0)
-        else:
-            res = minimize_scalar(lambda u: float(predict(problem, [math.exp(u)]).test_error[0]),
-                                  bounds=(math.log(grid[0] * 1e-6), math.log(grid[1])),
-                                  method="bounded", options={"xatol": 1e-10})
-            if res.fun < best_e:
-                best_t, best_e = math.exp(res.x), float(res.fun)
-    if e_inf <= best_e * (1 + rtol) or (i == grid.size - 1 and e_inf <= err[-1]):
-        best_t, best_e = math.inf, e_inf
-    return OptimalStopping(t_opt=best_t, test_error_opt=best_e, test_error_inf=e_inf,
-                           train_error_inf=lim["train_error"], dynamics=dynamics)
-
-
-def sigma2_sweep(problem, sigma2, *, dynamics="flow", points=400):
-    """Optimal stopping for every initialisation variance in ``sigma2`` (book chapter 7).
-
-    Uses that :math:`V = V_0 + \\sigma^2 V_\\mathrm{init}`: the components are computed
-    once on the time grid, each :math:`\\sigma^2` costs one vector operation, and
-    each optimum is then refined as in :func:`optimal_stopping`.
-
-    Returns
-    -------
-    dict
-        ``sigma2``, ``t_opt``, ``test_error_opt``, ``test_error_inf`` (arrays).
-
-    Examples
-    --------
-    >>> out = sigma2_sweep(Problem(c=0.5, mu2=4.0, alpha=0.01), [0.0, 1.0])
-    >>> out["test_error_opt"].round(4).tolist()
-    [0.0297, 0.0781]
-    """
-    s2 = np.atleast_1d(np.asarray(sigma2, dtype=float))
-    if s2.ndim != 1 or np.isnan(s2).any() or (s2 < 0).any() or np.isinf(s2).any():
-        raise ValueError("sigma2 must be a 1-D sequence of finite variances >= 0")
-    res = [optimal_stopping(problem.replace(sigma2=float(v)), dynamics=dynamics, points=points)
-           for v in s2]
-    return {"sigma2": s2, "t_opt": np.array([r.t_opt for r in res]),
-            "test_error_opt": np.array([r.test_error_opt for r in res]),
-            "test_error_inf": np.array([r.test_error_inf for r in res])}
-
-
-def optimal_map(c, mu2, *, sigma2=0.0, alpha=0.01, gamma=0.0, dynamics="flow", points=200):
-    """Optimal stopping over a grid of :math:`(c, \\|\\mu\\|^2)` (book chapter 6, phase map).
-
-    Returns
-    -------
-    dict
-        ``c``, ``mu2`` (the axes) and arrays of shape ``(len(c), len(mu2))``:
-        ``t_opt``, ``test_error_opt``, ``test_error_inf`` and ``gain``
-        (``test_error_inf - test_error_opt``, what early stopping saves).
-
-    Examples
-    --------
-    >>> out = optimal_map([0.5, 2.0], [4.0])
-    >>> out["gain"].round(3).tolist()
-    [[0.062], [0.073]]
-    """
-    cs = np.atleast_1d(np.asarray(c, dtype=float))
-    ms = np.atleast_1d(np.asarray(mu2, dtype=float))
-    shape = (cs.size, ms.size)
-    out = {key: np.empty(shape) for key in ("t_opt", "test_error_opt", "test_error_inf")}
-    for a, cv in enumerate(cs):
-        for b, mv in enumerate(ms):
-            r = optimal_stopping(Problem(c=float(cv), mu2=float(mv), sigma2=sigma2, alpha=alpha,
-                                         gamma=gamma),
-                                 dynamics=dynamics, points=points)
-            out["t_opt"][a, b] = r.t_opt
-            out["test_error_opt"][a, b] = r.test_error_opt
-            out["test_error_inf"][a, b] = r.test_error_inf
-    out["gain"] = out["test_error_inf"] - out["test_error_opt"]
-    out["c"], out["mu2"] = cs, ms
-    return out
-
-
-# --- beyond the paper: ridge penalty and unequal classes (book chapter 9) ---------------------
-
-def _gamma_vector(gamma, name="gamma"):
-    g = np.atleast_1d(np.asarray(gamma, dtype=float))
-    if g.ndim != 1 or g.size == 0:
-        raise ValueError(f"{name} must be a number or a non-empty 1-D sequence of penalties >= 0 (inf allowed)")
-    if np.isnan(g).any() or (g < 0).any():
-        raise ValueError(f"{name} must hold penalties >= 0 (inf allowed); got {g[np.isnan(g) | (g < 0)][0]}")
-    return g
-
-
-def ridge_errors(problem, gamma, *, nodes=DEFAULT_NODES):
-    """Test and training performance of the ridge estimator (:math:`t = \\infty`) for a vector of penalties.
-
-    :math:`w_\\gamma = (M + \\gamma I)^{-1}Xy/n` is the limit of gradient descent on
-    :math:`L(w) + \\frac\\gamma2\\|w\\|^2` (any stable step, any initialisation).  Uses the
-    closed forms of :func:`limits` (book chapter 9, eq. ``ridge-limit``); ``gamma = 0``
-    is the paper's :math:`t = \\infty` limit (with ``problem.sigma2``) and ``gamma = inf``
-    the limit direction :math:`Xy/n`, whose test error attains the Cauchy–Schwarz bound
-    (:func:`cauchy_schwarz_bound`):
-
-    .. math::
-
-        \\lim_{\\gamma\\to\\infty}\\frac{E^2}{V} = \\frac{\\|\\mu\\|^4}{\\|\\mu\\|^2 + c},\\qquad
-        \\lim_{\\gamma\\to\\infty}\\frac{E_\\mathrm{tr}^2}{V_\\mathrm{tr} - E_\\mathrm{tr}^2}
-        = \\frac{\\kappa\\, m_0^2}{m_1 - \\kappa m_0^2},
-
-    with :math:`m_k = \\int x^k d\\mu` (:math:`m_0 = \\|\\mu\\|^2`) and :math:`\\kappa = (\\|\\mu\\|^2 + c)/\\|\\mu\\|^2`.
-    ``problem.gamma`` is ignored (the penalties are ``gamma``).
-
-    Returns
-    -------
-    dict
-        ``gamma``, ``E``, ``V``, ``E_train``, ``V_train`` (NaN at ``gamma = inf``, where
-        they all vanish), ``test_error``, ``train_error``: arrays of shape ``(G,)``.
-
-    Examples
-    --------
-    >>> out = ridge_errors(Problem(c=0.5, mu2=4.0), [0.0, 1.0, np.inf])
-    >>> out["test_error"].round(4).tolist()
-    [0.0912, 0.0365, 0.0297]
-    """
-    if not isinstance(problem, Problem):
-        raise ValueError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
-    g = _gamma_vector(gamma)
-    c, mu2 = problem.c, problem.mu2
-    k = (mu2 + c) / mu2
-    out = {key: np.full(g.shape, np.nan) for key in ("E", "V", "E_train", "V_train",
-                                                      "test_error", "train_error")}
-    pos = (g > 0) & np.isfinite(g)
-    if pos.any():
-        S, dS = _ridge_moments(c, mu2, g[pos])
-        out["E"][pos], out["V"][pos] = S, k * dS
-        out["E_train"][pos] = k * S
-        out["V_train"][pos] = k * S - g[pos] * k * dS
-    if (g == 0).any():
-        lim = limits(problem.replace(gamma=0.0))
-        for key in ("E", "V", "E_train", "V_train"):
-            out[key][g == 0] = lim[key]
-    fin = np.isfinite(g)
-    out["test_error"][fin] = error_rate(out["E"][fin], out["V"][fin])
-    Etr = out["E_train"][fin]
-    out["train_error"][fin] = error_rate(Etr, variance=out["V_train"][fin] - Etr * Etr)
-    inf = np.isinf(g)
-    if inf.any():
-        rule = bulk_rule(c, nodes)
-        ls = problem.spike
-        m1 = float(integrate_mu(rule[0], ls, c, mu2, rule))
-        out["test_error"][inf] = float(error_rate(math.sqrt(cauchy_schwarz_bound(problem)), 1.0))
-        out["train_error"][inf] = float(error_rate(k * mu2, variance=k * m1 - (k * mu2) ** 2))
-    out["gamma"] = g
-    return out
-
-
-@dataclass(frozen=True)
-class OptimalRidge:
-    """Result of :func:`optimal_ridge` (``gamma_opt`` may be ``inf``)."""
-
-    gamma_opt: float
-    test_error_opt: float
-    train_error_opt: float
-
-    def as_dict(self):
-        """Plain floats, infinities as the string ``"inf"``."""
-        return {k: ("inf" if math.isinf(getattr(self, k)) else float(getattr(self, k)))
-                for k in ("gamma_opt", "test_error_opt", "train_error_opt")}
-
-
-def optimal_ridge(problem, *, points=200, rtol=1e-10):
-    """Best ridge penalty at :math:`t = \\infty`: :math:`\\gamma^\\star = \\arg\\min_{\\gamma\\in[0,\\infty]} Q(E_\\infty(\\gamma)/\\sqrt{V_\\infty(\\gamma)})`.
-
-    Searched on a log grid :math:`\\gamma \\in [10^{-6}, 10^{6}]` plus 0 and
-    :math:`\\infty`, then refined by a bounded Brent search in :math:`\\log\\gamma`
-    between the neighbours of the grid minimum.  If the limit :math:`\\gamma = \\infty`
-    (the Cauchy–Schwarz bound) is within ``rtol`` of the best finite penalty, the
-    answer is :math:`\\gamma^\\star = \\infty` (book chapter 9, eq. ``ridge-best``).
-
-    Examples
-    --------
-    >>> res = optimal_ridge(Problem(c=0.5, mu2=4.0))
-    >>> res.gamma_opt, round(res.test_error_opt, 4)
-    (inf, 0.0297)
-    """
-    if not isinstance(problem, Problem):
-        raise ValueError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
-    points = _checks.positive_int(points, "points", minimum=10)
-    grid = np.concatenate([[0.0], np.geomspace(1e-6, 1e6, points), [np.inf]])
-    out = ridge_errors(problem, grid)
-    err = out["test_error"]
-    i = int(np.nanargmin(np.where(np.isnan(err), np.inf, err)))
-    best_g, best_e = float(grid[i]), float(err[i])
-    if 0 < i < grid.size - 1:
-        lo, hi = max(grid[i - 1], 1e-7), grid[i + 1] if np.isfinite(grid[i + 1]) else 1e7
-        res = minimize_scalar(lambda u: float(ridge_errors(problem, [math.exp(u)])["test_error"][0]),
-                              bounds=(math.log(lo), math.log(hi)), method="bounded",
-                              options={"xatol": 1e-10})
-        if res.fun < best_e:
-            best_g, best_e = math.exp(res.x), float(res.fun)
-    if err[-1] <= best_e * (1 + rtol):
-        best_g, best_e = math.inf, float(err[-1])
-    train = float(ridge_errors(problem, [best_g])["train_error"][0])
-    return OptimalRidge(gamma_opt=best_g, test_error_opt=best_e, train_error_opt=train)
-
-
-def effective_gamma(problem, t, *, dynamics="flow", nodes=DEFAULT_NODES, points=200):
-    """The ridge penalty whose estimator is closest to the one stopped at time ``t``.
-
-    :math:`\\gamma_\\mathrm{eff}(t) = \\arg\\min_{\\gamma \\ge 0} \\lim \\|w_t - w_\\gamma\\|^2`
-    with :math:`w_\\gamma = (M + \\gamma I)^{-1}Xy/n`.  Both are spectral filters of the
-    same data, so (book chapter 9, eq. ``gamma-eff``)
-
-    .. math::
-
-        \\lim\\|w_t - w_\\gamma\\|^2 = \\kappa\\int\\Big(g_t(x + \\gamma_0) - \\frac1{x+\\gamma}\\Big)^2 d\\mu(x)
-        + \\sigma^2\\int f_t(x+\\gamma_0)^2\\,d\\nu(x),
-
-    where :math:`\\gamma_0` is ``problem.gamma`` and the second term does not depend on
-    :math:`\\gamma`.  Minimised on a log grid of ``points`` penalties in
-    :math:`[10^{-6}, 10^{6}]`, refined by Brent's method in :math:`\\log\\gamma`.
-    At :math:`t = 0` the answer is :math:`\\infty`; at :math:`t = \\infty` it is
-    :math:`\\gamma_0`.  Compare with the heuristic :math:`\\gamma \\approx 1/(\\alpha t)`.
-
-    Returns
-    -------
-    ndarray, shape (T,)
-
-    Examples
-    --------
-    >>> pb = Problem(c=0.5, mu2=4.0, alpha=0.01)
-    >>> (effective_gamma(pb, [100.0, 1000.0]) * pb.alpha * np.array([100.0, 1000.0])).round(3).tolist()
-    [0.629, 0.372]
-    """
-    if not isinstance(problem, Problem):
-        raise ValueError(f"problem must be an rmtdyn.Problem; got {type(problem).__name__}")
-    dynamics = _checks.dynamics(dynamics)
-    t = _checks.times(t, integer=(dynamics == "gd"))
-    points = _checks.positive_int(points, "points", minimum=10)
-    if dynamics == "gd":
-        problem.check_gd_step()
-    c, mu2, alpha, g0 = problem.c, problem.mu2, problem.alpha, problem.gamma
-    ls = problem.spike
-    if dynamics == "gd" and alpha * (ls + g0) > 2:
-        raise ValueError("effective_gamma needs alpha * (lambda_s + gamma) <= 2 for gradient descent "
-                         f"(got {alpha * (ls + g0):.4g}); use dynamics='flow' or a smaller alpha")
-    rule = bulk_rule(c, nodes)
-    x = rule[0]
-    out = np.empty(t.shape)
-    out[t == 0] = np.inf
-    out[np.isinf(t)] = g0
-    finite = np.isfinite(t) & (t > 0)
-    if not finite.any():
-        return out
-    tf = t[finite]
-    g = filters(x, tf, alpha=alpha, dynamics=dynamics, gamma=g0)[1]            # (T, N)
-    gs = filters(np.array([ls]), tf, alpha=alpha, dynamics=dynamics, gamma=g0)[1][:, 0]
-
-    def dist(gam, j):  # int (g_t - 1/(x + gamma))^2 dmu for an array of gamma, time index j
-        gam = np.asarray(gam, dtype=float)[:, None]
-        h = (g[j][None, :] - 1.0 / (x[None, :] + gam)) ** 2
-        hs = (gs[j] - 1.0 / (ls + gam[:, 0])) ** 2
-        return integrate_mu(h, hs, c, mu2, rule)
-
-    grid = np.geomspace(1e-6, 1e6, points)
-    res_t = np.empty(tf.shape)
-    for j in range(tf.size):
-        d = dist(grid, j)
-        i = int(np.argmin(d))
-        if i == 0:
-            d0 = float(dist([max(g0, 0.0) if g0 > 0 else 1e-300], j)[0])
-            res_t[j] = g0 if d0 <= d[0] else grid[0]
-            continue
-        if i == grid.size - 1:
-            res_t[j] = np.inf
-            continue
-        r = minimize_scalar(lambda u: float(dist([math.exp(u)], j)[0]),
-                            bounds=(math.log(grid[i - 1]), math.log(grid[i + 1])), method="bounded",
-                            options={"xatol": 1e-10})
-        res_t[j] = math.exp(r.x) if r.fun <= d[i] else grid[i]
-    out[finite] = res_t
-    return out
-
-
-def bayes_threshold(mean, variance, *, pi):
-    """Optimal threshold of the statistic :math:`w^T\\hat x` for class proportions :math:`1-\\pi, \\pi`.
-
-    Given :math:`w`, :math:`w^T\\hat x \\sim \\mathcal N(\\pm E, s^2)` on
-    :math:`\\mathcal C_2` (label +1, prior :math:`\\pi`) and :math:`\\mathcal C_1`
-    (label -1, prior :math:`1-\\pi`).  Deciding :math:`\\mathcal C_2` when
-    :math:`w^T\\hat x > \\tau`, the average error is smallest at (book chapter 9,
-    eq. ``bayes-threshold``)
-
-    .. math::
-
-        \\tau^\\star = \\frac{s^2}{2E}\\log\\frac{1-\\pi}{\\pi}.
-
-    With :math:`E = 0` the statistic carries no information and :math:`\\tau^\\star = \\pm\\infty`
-    (always vote for the larger class; 0 when :math:`\\pi = 1/2`).
-
-    Parameters
-    ----------
-    mean, variance : array_like
-        :math:`E` and :math:`s^2` (for the test statistic: ``Prediction.E`` and
-        ``Prediction.V``).
-    pi : float
-        Proportion of class :math:`\\mathcal C_2`, in (0, 1).
-
-    Examples
-    --------
-    >>> float(bayes_threshold(1.0, 2.0, pi=0.5)), round(float(bayes_threshold(1.0, 2.0, pi=0.1)), 6)
-    (0.0, 2.197225)
-    """
-    pi = _checks.real_scalar(pi, "pi", low=0, high=1, allowed="class proportion 0 < pi < 1")
-    E = np.asarray(mean, dtype=float)
-    s2 = np.asarray(variance, dtype=float)
-    if np.isnan(E).any() or np.isnan(s2).any() or (s2 < 0).any():
-        raise ValueError("mean must be real and variance >= 0 (no NaN)")
-    lr = math.log((1 - pi) / pi)
-    if lr == 0:
-        return np.zeros(np.broadcast(E, s2).shape)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        tau = np.where(E != 0, s2 * lr / (2 * np.where(E != 0, E, 1.0)), math.copysign(np.inf, lr))
-    return tau
-
-
-def class_errors(mean, variance, *, pi, threshold=0.0):
-    """Per-class and average errors of the rule "class :math:`\\mathcal C_2` iff statistic > threshold".
-
-    For a statistic :math:`\\mathcal N(+E, s^2)` on :math:`\\mathcal C_2` and
-    :math:`\\mathcal N(-E, s^2)` on :math:`\\mathcal C_1` (book chapter 9, eq. ``class-errors``;
-    an infinite threshold gives the errors 0 and 1 of always voting for one class):
-
-    .. math::
-
-        \\varepsilon_1 = Q\\Big(\\frac{E + \\tau}{s}\\Big),\\quad
-        \\varepsilon_2 = Q\\Big(\\frac{E - \\tau}{s}\\Big),\\quad
-        \\varepsilon = (1-\\pi)\\,\\varepsilon_1 + \\pi\\,\\varepsilon_2.
-
-    Test statistic: ``mean=E``, ``variance=V``; training margins:
-    ``mean=E_train``, ``variance=V_train - E_train**2``.
-
-    Returns
-    -------
-    dict
-        ``error_c1``, ``error_c2``, ``error`` (arrays broadcast from the inputs).
-
-    Examples
-    --------
-    >>> out = class_errors(1.0, 1.0, pi=0.1, threshold=bayes_threshold(1.0, 1.0, pi=0.1))
-    >>> {k: round(float(v), 4) for k, v in out.items()}
-    {'error_c1': 0.0179, 'error_c2': 0.5393, 'error': 0.0701}
-    """
-    pi = _checks.real_scalar(pi, "pi", low=0, high=1, allowed="class proportion 0 < pi < 1")
-    E = np.asarray(mean, dtype=float)
-    tau = np.asarray(threshold, dtype=float)
-    if np.isnan(tau).any():
-        raise ValueError("threshold must be a real number or an array of them (inf allowed), not NaN")
-    with np.errstate(invalid="ignore"):
-        e1 = error_rate(E + tau, variance=variance)
-        e2 = error_rate(E - tau, variance=variance)
-    # an infinite threshold always votes for one class, whatever the (even infinite) variance
-    e1 = np.where(np.isinf(tau), (tau < 0).astype(float), e1)
-    e2 = np.where(np.isinf(tau), (tau > 0).astype(float), e2)
-    return {"error_c1": e1, "error_c2": e2, "error": (1 - pi) * e1 + pi * e2}
+# the other concerns live in their own modules; their names stay reachable as rd.theory.X
+from .stopping import OptimalStopping, optimal_map, optimal_stopping, sigma2_sweep  # noqa: E402
+from .ridge import OptimalRidge, effective_gamma, optimal_ridge, ridge_errors  # noqa: E402
+from .classes import bayes_threshold, class_errors  # noqa: E402
