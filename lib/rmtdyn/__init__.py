@@ -7,7 +7,11 @@ formula of the book:
 * :mod:`rmtdyn.params`   -- :class:`Problem`, the frozen parameters of a problem;
 * :mod:`rmtdyn.spectrum` -- Marčenko–Pastur law, Stieltjes transforms, the measures mu and nu;
 * :mod:`rmtdyn.filters`  -- the spectral filters f_t, g_t of gradient flow and descent;
+* :mod:`rmtdyn.quadrature` -- the adaptive rule of the theory, with its error estimate;
 * :mod:`rmtdyn.theory`   -- test/training performance at any time (real-line form);
+* :mod:`rmtdyn.stopping`, :mod:`rmtdyn.ridge`, :mod:`rmtdyn.classes` -- optimal stopping and sweeps,
+  the ridge penalty, unequal classes (also reached as ``rmtdyn.theory.X``);
+* :mod:`rmtdyn.results`  -- the theory's result types (frozen dataclasses read like dicts);
 * :mod:`rmtdyn.contour`  -- the same theorem as contour integrals (Cauchy);
 * :mod:`rmtdyn.covariance` -- any noise covariance C: generalised MP law, the theorem, a runner;
 * :mod:`rmtdyn.data`     -- the Gaussian mixture sampler;
@@ -25,14 +29,16 @@ first use (PEP 562, as SciPy does), so ``import rmtdyn`` is light.
 
 import importlib
 
-_SUBMODULES = ("_json", "animations", "cli", "contour", "covariance", "data", "dynamics", "explorer", "filters",
-               "montecarlo", "panels", "params", "plots", "realdata", "spectrum", "theory")
+_SUBMODULES = ("_json", "animations", "classes", "cli", "contour", "covariance", "data", "dynamics", "explorer",
+               "filters", "montecarlo", "panels", "params", "plots", "quadrature", "realdata", "results", "ridge",
+               "spectrum", "stopping", "theory")
 _NAMES = {"Problem": "params", "Prediction": "theory", "Simulation": "montecarlo", "predict": "theory",
           "predict_contour": "contour", "limits": "theory", "error_rate": "theory", "simulate": "montecarlo"}
 
 __all__ = ["Problem", "Prediction", "Simulation", "predict", "predict_contour", "limits",
-           "error_rate", "simulate", "animations", "contour", "covariance", "data", "dynamics",
-           "explorer", "filters", "montecarlo", "panels", "plots", "realdata", "spectrum", "theory"]
+           "error_rate", "simulate", "animations", "classes", "contour", "covariance", "data", "dynamics",
+           "explorer", "filters", "montecarlo", "panels", "params", "plots", "quadrature", "realdata",
+           "results", "ridge", "spectrum", "stopping", "theory"]
 
 __version__ = "0.1.0"
 

@@ -39,6 +39,7 @@ import warnings
 
 import numpy as np
 from scipy.optimize import brentq, minimize_scalar
+from threadpoolctl import threadpool_limits
 
 from . import _checks
 from .contour import Contour, contour_integral, enclosing

@@ -26,7 +26,7 @@ from scipy.linalg.blas import dsyrk
 from . import _checks
 from .data import sample
 from .filters import filters
-from .params import Problem
+from .params import Problem, check_gd_step
 from .theory import error_rate
 
 __all__ = ["gradient_descent", "gradient_flow_expm", "weights", "test_error", "train_error",
@@ -201,9 +201,8 @@ def _spectral_solve(X, y, w0, t, alpha, gamma, dynamics):
 
 
 def _stable_or_raise(lam_max, alpha, dynamics, gamma=0.0):
-    if dynamics == "gd" and alpha >= 2.0 / (lam_max + gamma):
-        raise ValueError(f"alpha={alpha:g} is an unstable gradient-descent step for this sample: "
-                         f"GD needs alpha < 2/(lambda_max + gamma) = {2.0 / (lam_max + gamma):.6g}")
+    if dynamics == "gd":
+        check_gd_step(alpha, lam_max, gamma, what="this sample")
 
 
 def weights(X, y, w0, *, alpha, t, dynamics="flow", gamma=0.0):

@@ -37,6 +37,7 @@ import numpy as np
 
 from . import _checks
 from .montecarlo import simulate
+from .params import gd_step_is_stable
 from .panels import (ALPHA_RANGE, C_RANGE, LOG10_T_RANGE, MU2_RANGE, SIGMA2_RANGE, Panels, Settings,
                      info_html, panels)
 
@@ -457,7 +458,8 @@ class Explorer:
 
     def _unstable(self):
         pb = self.problem
-        return self.dynamics == "gd" and pb is not None and pb.alpha >= pb.max_stable_alpha
+        return (self.dynamics == "gd" and pb is not None
+                and not gd_step_is_stable(pb.alpha, pb.lambda_max, pb.gamma))
 
     def _current(self, token, generation):
         return token == self._sim_token and generation == self._generation

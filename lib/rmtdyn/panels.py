@@ -17,7 +17,7 @@ import numpy as np
 
 from . import _checks, spectrum
 from ._json import Result
-from .params import Problem
+from .params import Problem, gd_step_is_stable
 from .theory import cauchy_schwarz_bound, limits, optimal_stopping, predict
 
 __all__ = ["Settings", "Panels", "panels", "info_html", "C_RANGE", "MU2_RANGE", "SIGMA2_RANGE",
@@ -31,9 +31,9 @@ SIGMA2_RANGE = (0.0, 5.0)
 """Range of the initialisation variance slider."""
 ALPHA_RANGE = (1e-3, 1.0)
 """Range of the learning-rate slider (log scale)."""
-LOG10_T_RANGE = (-2.0, 7.0)
-"""Range of the time window, in :math:`\\log_{10} t` (the slider's and the model's one bound; the theory
-holds to :math:`t = 10^{10}`, also at :math:`c = 1`, so it may be widened to ``(-2.0, 10.0)``)."""
+LOG10_T_RANGE = (-2.0, 10.0)
+"""Range of the time window, in :math:`\\log_{10} t` (the slider's and the model's one bound; the
+theory's adaptive rule holds to :math:`t = 10^{10}`, also at :math:`c = 1`)."""
 
 
 _ERROR_TOPS = (0.06, 0.12, 0.25, 0.55)  # y-limits of the error panel (a coarse ladder, see _render)
@@ -208,7 +208,7 @@ def panels(settings, *, points=200):
                   atom=float(atom) if atom > 0 else None, spike=spike, spectrum_xlim=(-0.04 * xr, xr),
                   spectrum_top=_nice_ceil(1.35 * top), spectrum_peak=top, xlim=settings.window(),
                   cs_bound=cauchy_schwarz_bound(problem))
-    if settings.dynamics == "gd" and problem.alpha >= problem.max_stable_alpha:
+    if settings.dynamics == "gd" and not gd_step_is_stable(problem.alpha, problem.lambda_max, problem.gamma):
         empty = np.array([])
         return Panels(**common, test_error=empty, train_error=empty, snr=empty, error_top=_ERROR_TOPS[-1],
                       unstable=(f"α = {problem.alpha:.3g} is unstable for gradient descent here: "

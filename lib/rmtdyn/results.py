@@ -9,52 +9,18 @@ fields, arrays compared element by element (NaN equal to NaN).
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-import math
 
 import numpy as np
+
+from ._json import Result as _Result, to_jsonable as encode
 
 __all__ = ["Result", "Limits", "Components", "RidgeErrors", "Sigma2Sweep", "OptimalMap", "ClassErrors",
            "encode"]
 
 
-def encode(value):
-    """A float, array or string as strict-JSON data: ``inf`` -> ``"inf"``, NaN -> ``None``.
-
-    Examples
-    --------
-    >>> encode(np.array([1.0, np.inf, np.nan])), encode(2.5), encode("flow")
-    ([1.0, 'inf', None], 2.5, 'flow')
-    """
-    if isinstance(value, str):
-        return value
-
-    def one(v):
-        v = float(v)
-        if math.isnan(v):
-            return None
-        if math.isinf(v):
-            return "inf" if v > 0 else "-inf"
-        return v
-    arr = np.asarray(value)
-    if arr.ndim == 0:
-        return one(arr)
-    return [encode(v) for v in arr] if arr.ndim > 1 else [one(v) for v in arr]
-
-
-def _same(a, b):
-    if isinstance(a, str) or isinstance(b, str):
-        return a == b
-    a, b = np.asarray(a), np.asarray(b)
-    if a.shape != b.shape:
-        return False
-    try:
-        return bool(np.array_equal(a, b, equal_nan=True))
-    except TypeError:
-        return bool(np.array_equal(a, b))
-
-
-class Result(Mapping):
-    """Mixin: key access, iteration over field names, ``as_dict()`` and array-aware equality."""
+class Result(_Result, Mapping):
+    """The package's result base (:class:`rmtdyn._json.Result`: ``as_dict()`` and array-aware
+    equality) with key access and iteration over field names, as the dicts it replaces."""
 
     def __getitem__(self, key):
         if isinstance(key, str) and key in self._names():
@@ -74,17 +40,6 @@ class Result(Mapping):
             names = tuple(f.name for f in fields(cls))
             cls._field_names = names
         return names
-
-    def __eq__(self, other):
-        if type(other) is not type(self):
-            return NotImplemented
-        return all(_same(getattr(self, k), getattr(other, k)) for k in self._names())
-
-    __hash__ = None
-
-    def as_dict(self):
-        """Plain data (lists and floats; ``"inf"`` strings, NaN as ``None``), keyed by field name."""
-        return {k: encode(getattr(self, k)) for k in self._names()}
 
     def __repr__(self):
         inner = ", ".join(f"{k}={getattr(self, k)!r}" for k in self._names())
