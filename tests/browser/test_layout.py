@@ -61,14 +61,15 @@ MEASURE_JS = r"""async () => {
     if (!shown(m)) continue;
     out.mathCount += 1;
     const c = m.querySelector('mjx-container') || m;
-    const formula = c.getBoundingClientRect().width;
+    const inner = c.querySelector('mjx-math') || c;
+    const formula = inner.getBoundingClientRect().width;
     const eqno = m.querySelector('.eqno');
-    const need = m.scrollWidth;
+    const need = Math.max(m.scrollWidth, c.scrollWidth);
     if (need > m.clientWidth + 1 || formula > m.clientWidth + 1) {
       out.wideMath.push(label(m) + ` (${Math.round(Math.max(need, formula))} px in ${m.clientWidth} px)`);
-      if (!scrollable(m)) out.clippedMath.push(label(m));
+      if (!scrollable(inner)) out.clippedMath.push(label(m));
     } else if (eqno) {
-      const r1 = c.getBoundingClientRect(), r2 = eqno.getBoundingClientRect();
+      const r1 = inner.getBoundingClientRect(), r2 = eqno.getBoundingClientRect();
       const overlap = r1.right > r2.left + 1 && r1.left < r2.right && r1.bottom > r2.top && r1.top < r2.bottom;
       if (overlap && eqno.textContent.trim()) {
         out.wideMath.push(label(m) + ' (formula under its equation number)');
@@ -109,6 +110,17 @@ MEASURE_JS = r"""async () => {
                          numbered: !!num, caption: cap ? cap.textContent.trim().length : 0});
   }
   out.pageScroll = document.documentElement.scrollWidth - window.innerWidth;
+  out.overflowing = [];
+  if (out.pageScroll > 1) {
+    for (const e of document.querySelectorAll('body *')) {
+      const r = e.getBoundingClientRect();
+      if (r.right > window.innerWidth + 1 && r.width > 0 && !scrollable(e)) {
+        out.overflowing.push(e.tagName + '.' + (e.className || '').toString().slice(0, 40) +
+                             ' ' + label(e).slice(0, 50));
+        if (out.overflowing.length > 5) break;
+      }
+    }
+  }
   return out;
 }"""
 
@@ -174,8 +186,9 @@ def test_display_equations_fit_the_column_at_1280(layout):
 def test_no_equation_clipped_on_a_phone(layout):
     bad = {(d, 390): layout[d, 390]["clippedMath"] for d in DOCS if layout[d, 390]["clippedMath"]}
     assert not bad, "display equations cut off at 390 px (no scroll box):\n" + _report(bad)
-    wide = {d: layout[d, 390]["pageScroll"] for d in DOCS if layout[d, 390]["pageScroll"] > 1}
-    assert not wide, f"pages that scroll sideways at 390 px (excess in px): {wide}"
+    wide = {d: (layout[d, 390]["pageScroll"], layout[d, 390]["overflowing"])
+            for d in DOCS if layout[d, 390]["pageScroll"] > 1}
+    assert not wide, f"pages that scroll sideways at 390 px (excess in px, elements): {wide}"
 
 
 def test_code_does_not_scroll_sideways_at_1280(layout):
