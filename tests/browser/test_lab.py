@@ -123,12 +123,28 @@ def test_explore_notebook_in_jupyterlab(lab, chromium):
             # Run > Run All Cells.  Seen once in five runs on a loaded machine: just after the
             # page loads, the command selects the last cell but executes nothing (all prompts
             # stay "[ ]"); as a reader would, run it again if no cell has started in 30 s.
+            # Seen on a machine loaded by six processes: JupyterLab asks "Select Kernel" (the
+            # kernel's start-up was slow); a reader presses Select (the default, this environment's
+            # Python 3) and runs the cells again.
+            kernel_dialog = page.locator(".jp-Dialog").filter(has_text="Select Kernel")
+
+            def accept_kernel_dialog():
+                if kernel_dialog.count() and kernel_dialog.first.is_visible():
+                    kernel_dialog.first.get_by_role("button", name="Select", exact=True).click()
+                    kernel_dialog.first.wait_for(state="detached")
+                    return True
+                return False
+
             started = page.locator(".jp-NotebookPanel .jp-InputPrompt", has_text=re.compile(r"\[(\*|\d+)\]"))
             for attempt in range(3):
+                accept_kernel_dialog()
                 page.get_by_role("menuitem", name="Run", exact=True).click()
                 page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
                 try:
                     started.first.wait_for(timeout=30_000)
+                    page.wait_for_timeout(3_000)
+                    if accept_kernel_dialog():
+                        continue
                     break
                 except PlaywrightTimeout:
                     continue
