@@ -12,7 +12,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.rmtdyn-installed
 
-.PHONY: book test unit nbval book-strict browser bench lab lock clean env mathjax chromium \
+.PHONY: book test unit nbval nbval-quiet book-strict browser bench lab lock clean env mathjax chromium \
         book-student student assignments assignments-test actionlint
 
 # MathJax 3, pinned (npm registry tarball, checked by sha256), served from the built site:
@@ -48,8 +48,12 @@ book: $(STAMP) $(MATHJAX)
 	$(BIN)/jupyter-book build . --path-output .
 
 # Each chapter is executed once per run, by nbval; the -W build and the student edition
-# show the stored outputs nbval has just checked.
-test: unit nbval book-strict browser student assignments-test
+# show the stored outputs nbval has just checked. unit and nbval are independent and run side
+# by side (two cores; nbval's report is printed when it ends); the later stages need nbval's
+# verdict and run one after the other.
+test: $(STAMP) $(MATHJAX)
+	$(MAKE) --no-print-directory -j2 unit nbval-quiet
+	$(MAKE) --no-print-directory NBVAL_DONE=1 book-strict browser student assignments-test
 
 # No browser needed: tests/browser (the built book, JupyterLab in Chromium) is `make browser`;
 # the student edition and the nbgrader round trip have their own targets. Tests marked slow
@@ -59,11 +63,17 @@ unit: $(STAMP)
 	  --ignore=tests/test_student.py --ignore=tests/test_assignments.py
 
 # Executes every chapter and compares each output with the stored one (tests/nbval-sanitize.cfg).
+NBVAL := $(BIN)/python -m pytest --nbval chapters --nbval-sanitize-with tests/nbval-sanitize.cfg -q
 nbval: $(STAMP)
-	$(BIN)/python -m pytest --nbval chapters --nbval-sanitize-with tests/nbval-sanitize.cfg -q
+	$(NBVAL)
+
+# the same, its report printed at the end (beside the unit tests in make test)
+nbval-quiet: $(STAMP)
+	@mkdir -p _build && echo "$(NBVAL)  (report below when done)"
+	@$(NBVAL) > _build/nbval.log 2>&1; status=$$?; echo "--- nbval:"; cat _build/nbval.log; exit $$status
 
 # The book with warnings as errors, from the stored outputs nbval has checked (no execution).
-book-strict: $(STAMP) $(MATHJAX) nbval
+book-strict: $(STAMP) $(MATHJAX) $(if $(NBVAL_DONE),,nbval)
 	$(BIN)/python _ext/book_config.py _config.yml _build/stored-config.yml --stored-outputs
 	$(BIN)/jupyter-book build . --path-output . -W -n --keep-going --config _build/stored-config.yml
 

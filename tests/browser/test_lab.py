@@ -120,31 +120,25 @@ def test_explore_notebook_in_jupyterlab(lab, chromium):
             # the kernel must be up before running the cells
             page.wait_for_selector(".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']")
 
-            # Run > Run All Cells.  Seen once in five runs on a loaded machine: just after the
-            # page loads, the command selects the last cell but executes nothing (all prompts
-            # stay "[ ]"); as a reader would, run it again if no cell has started in 30 s.
-            # Seen on a machine loaded by six processes: JupyterLab asks "Select Kernel" (the
-            # kernel's start-up was slow); a reader presses Select (the default, this environment's
-            # Python 3) and runs the cells again.
+            # Run > Run All Cells.  Seen on a loaded machine: just after the page loads, the
+            # command selects the last cell but executes nothing (all prompts stay "[ ]"), or
+            # JupyterLab asks "Select Kernel" (the kernel's start-up was slow). As a reader
+            # would, press Select (the default: this environment's Python 3) and run the cells
+            # again if none has started in 30 s. A cell has started when a prompt shows "[*]"
+            # (running or queued) or the explorer is drawn (stored execution counts prove nothing).
             kernel_dialog = page.locator(".jp-Dialog").filter(has_text="Select Kernel")
-
-            def accept_kernel_dialog():
-                if kernel_dialog.count() and kernel_dialog.first.is_visible():
-                    kernel_dialog.first.get_by_role("button", name="Select", exact=True).click()
-                    kernel_dialog.first.wait_for(state="detached")
-                    return True
-                return False
-
-            started = page.locator(".jp-NotebookPanel .jp-InputPrompt", has_text=re.compile(r"\[(\*|\d+)\]"))
+            started = page.locator(".jp-NotebookPanel .jp-InputPrompt", has_text="[*]").or_(
+                page.locator(".rmtdyn-explorer img"))
             for attempt in range(3):
-                accept_kernel_dialog()
+                if kernel_dialog.count() and kernel_dialog.first.is_visible():
+                    kernel_dialog.first.locator("button.jp-mod-accept").click()   # "Select"
+                    kernel_dialog.first.wait_for(state="detached")
+                    page.wait_for_selector(
+                        ".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']")
                 page.get_by_role("menuitem", name="Run", exact=True).click()
                 page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
                 try:
                     started.first.wait_for(timeout=30_000)
-                    page.wait_for_timeout(3_000)
-                    if accept_kernel_dialog():
-                        continue
                     break
                 except PlaywrightTimeout:
                     continue
