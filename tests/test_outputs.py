@@ -8,8 +8,8 @@ thread count or CPU prints something else (measured: ``OPENBLAS_CORETYPE=Prescot
 ``text/plain``, ``text/markdown``, ``text/latex``, ``text/html`` without its scripts, error
 tracebacks) and fails on each print at the noise level:
 
-* a signed rounded zero: ``-0``, ``-0.0``, ``-0.000``, ``-0.00e+00`` (the sign of a number
-  that rounds to zero is noise);
+* a signed rounded zero: ``-0``, ``-0.0``, ``-0.000``, ``-0.00e+00``, ``+0.000`` (the sign of
+  a number that rounds to zero is noise);
 * a complex repr of a real quantity: a zero imaginary part, ``0.135+0.000j``, ``(0.1-0j)``,
   ``0.5618 +0.0000i`` (its sign is noise; print the real part);
 * a float with more than ``MAX_SIGNIFICANT`` significant digits, e.g. ``0.30000000000000004``
@@ -41,7 +41,7 @@ _NUM = r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
 _ZERO = r"0(?:\.0*)?(?:[eE][+-]?\d+)?"
 RULES = [
     ("signed rounded zero",
-     re.compile(r"(?<![\w.])-" + _ZERO + r"(?![\d.])")),
+     re.compile(r"(?<![\w.])[-+]" + _ZERO + r"(?![\d.ij])")),
     ("complex repr of a real quantity (zero imaginary part)",
      re.compile(r"(?:(?<=[\w.)])|(?<=[\w.)] ))[+-] ?" + _ZERO + r" ?[ij](?![\w.])")),
     ("complex repr of a real quantity (zero imaginary part)",
@@ -129,7 +129,7 @@ def test_no_output_at_noise_level(path):
 
 # The detector itself: what it must catch and what it must leave alone.
 @pytest.mark.parametrize("text", [
-    "-0.0", "x = -0.000", "-0.00e+00", "-0", "value -0.0000 here", "(-0.0, 1.0)",
+    "-0.0", "x = -0.000", "-0.00e+00", "-0", "value -0.0000 here", "(-0.0, 1.0)", "mean +0.000", "-0.00%",
     "0.135+0.000j", "0.135-0.000j", "(0.1-0j)", "(-1+0j)", "0.5618 +0.0000i", "0j", "1.2-0.00e+00j",
     "0.30000000000000004", "np.float64(0.1234567891)", "1.2345678901e-05",
     "Wall time: 1.2 s", "CPU times: user 3 ms", "took 3.2 s", "elapsed 12 ms", "35 ms", "10.5it/s",
@@ -141,7 +141,7 @@ def test_detector_catches(text):
 
 @pytest.mark.parametrize("text", [
     "0.135", "-0.05", "-0.5", "0.0", "0.000", "1e-10", "< 1e-10", "0.378-0.152j", "(1+1j)", "(1.5+0.1j)",
-    "-0.194+0.103j", "t = 100", "3 SE", "(1.0 SE)", "141.711610", "2e+06", "10%-90% range [85, 106]",
+    "-0.194+0.103j", "+0.754", "1.5e+00", "t = 100", "3 SE", "(1.0 SE)", "141.711610", "2e+06", "10%-90% range [85, 106]",
     "c = 0.5, sigma2 = 0.1", "k = 1 steps", "0.0297 (sigma2 = 0, t* = 0)", "37,974", "-1.4", "1e-0",
     "<Figure size 640x400 with 1 Axes>", "3 runs", "t = 1e4: 0.141", "ES/ridge up to 3e+04",
 ])
