@@ -3,6 +3,6 @@
 import importlib.util, os, subprocess, sys
 if importlib.util.find_spec("rmtdyn") is None:
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",
-                    os.environ.get("RMTDYN_SOURCE", "rmtdyn[data] @ git+https://"
+                    os.environ.get("RMTDYN_SOURCE", "rmtdyn[chapters] @ git+https://"
                     "github.com/rmtdyn/dynamics-of-learning-book@v0.1.0")],
                    check=True)

@@ -11,8 +11,10 @@ library at the book's own version from the repository named in ``_config.yml``
   ``pyproject.toml``'s and the repository is ``_config.yml``'s.
 * It works (slow): a fresh virtual environment with only a Jupyter kernel and numpy's stack
   (ipykernel, nbclient, numpy, scipy, matplotlib; no rmtdyn) executes chapter 1 top to
-  bottom, its install cell pointed at this checkout by ``RMTDYN_SOURCE``, and prints what
-  the chapter stores. Only the package index is needed.
+  bottom, its install cell pointed at (a copy of) this checkout by ``RMTDYN_SOURCE``
+  (``rmtdyn[chapters] @ file://...``: the same extra as on Colab, so what the chapters
+  import beyond the library, e.g. myst-nb's glue, is checked too), and prints what the
+  chapter stores. Only the package index is needed.
 * Binder installs the pinned environment and the library.
 """
 import os
@@ -55,7 +57,7 @@ def test_install_cell_names_this_book():
     repo = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"].removesuffix("/")
     # the URL is split over two string literals: join adjacent literals as Python does
     literals = "".join(re.findall(r'"([^"]*)"', source))
-    assert f"rmtdyn[data] @ git+{repo}@v{version}" in literals, literals
+    assert f"rmtdyn[chapters] @ git+{repo}@v{version}" in literals, literals
     assert 'os.environ.get("RMTDYN_SOURCE"' in source
     assert 'find_spec("rmtdyn") is None' in source
     compile(source, str(CELL), "exec")
@@ -138,7 +140,7 @@ def test_chapter_1_runs_in_a_fresh_kernel_through_its_install_cell(tmp_path):
     executed = tmp_path / "executed.ipynb"
     source = copy_library(tmp_path / "source")
     run = subprocess.run([python, "-c", runner, work / CHAPTER_1.name, work, executed],
-                         env=clean_env(RMTDYN_SOURCE=str(source), MPLBACKEND="Agg"),
+                         env=clean_env(RMTDYN_SOURCE=f"rmtdyn[chapters] @ {source.as_uri()}", MPLBACKEND="Agg"),
                          cwd=tmp_path, capture_output=True, text=True, timeout=1800)
     assert run.returncode == 0, f"chapter 1 failed in the fresh kernel:\n{run.stderr[-4000:]}"
 
