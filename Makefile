@@ -12,7 +12,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.rmtdyn-installed
 
-.PHONY: book test unit nbval nbval-quiet book-strict browser bench lab lock clean env mathjax chromium \
+.PHONY: book test unit nbval nbval-quiet assignments-test-quiet book-strict browser bench lab lock clean env mathjax chromium \
         book-student student assignments assignments-test actionlint
 
 # MathJax 3, pinned (npm registry tarball, checked by sha256), served from the built site:
@@ -48,12 +48,20 @@ book: $(STAMP) $(MATHJAX)
 	$(BIN)/jupyter-book build . --path-output .
 
 # Each chapter is executed once per run, by nbval; the -W build and the student edition
-# show the stored outputs nbval has just checked. unit and nbval are independent and run side
-# by side (two cores; nbval's report is printed when it ends); the later stages need nbval's
-# verdict and run one after the other.
+# show the stored outputs nbval has just checked. Independent stages run two at a time (two
+# cores; the report of the one marked "quiet" is printed when it ends): unit beside nbval,
+# then the -W build from nbval's verdict, then the browser tests beside the nbgrader round
+# trip, then the student edition.
 test: $(STAMP) $(MATHJAX)
 	$(MAKE) --no-print-directory -j2 unit nbval-quiet
-	$(MAKE) --no-print-directory NBVAL_DONE=1 book-strict browser student assignments-test
+	$(MAKE) --no-print-directory NBVAL_DONE=1 book-strict
+	$(MAKE) --no-print-directory -j2 BOOK_DONE=1 browser assignments-test-quiet
+	$(MAKE) --no-print-directory student
+
+# $(call quietly,NAME,COMMAND): COMMAND with its output kept in _build/logs/NAME.log and
+# printed when it ends (for a stage that runs beside another); fails when COMMAND fails.
+quietly = @mkdir -p _build/logs && echo "$(2)  (report below when done)" && \
+	{ $(2) > _build/logs/$(1).log 2>&1; status=$$?; echo "--- $(1):"; cat _build/logs/$(1).log; exit $$status; }
 
 # No browser needed: tests/browser (the built book, JupyterLab in Chromium) is `make browser`;
 # the student edition and the nbgrader round trip have their own targets. Tests marked slow
@@ -69,8 +77,7 @@ nbval: $(STAMP)
 
 # the same, its report printed at the end (beside the unit tests in make test)
 nbval-quiet: $(STAMP)
-	@mkdir -p _build && echo "$(NBVAL)  (report below when done)"
-	@$(NBVAL) > _build/nbval.log 2>&1; status=$$?; echo "--- nbval:"; cat _build/nbval.log; exit $$status
+	$(call quietly,nbval,$(NBVAL))
 
 # The book with warnings as errors, from the stored outputs nbval has checked (no execution).
 book-strict: $(STAMP) $(MATHJAX) $(if $(NBVAL_DONE),,nbval)
@@ -97,10 +104,13 @@ assignments: $(STAMP)
 assignments-test: $(STAMP)
 	$(BIN)/python -m pytest tests/test_assignments.py -q
 
+assignments-test-quiet: $(STAMP)
+	$(call quietly,assignments-test,$(BIN)/python -m pytest tests/test_assignments.py -q)
+
 # A real browser on the built book (served on 127.0.0.1; screenshots in _build/screens/) and
 # the Explore page in JupyterLab (tests/browser/test_lab.py); the browser is found on the
 # machine, or the tests fail with the command that installs one (make chromium).
-browser: $(STAMP) book-strict
+browser: $(STAMP) $(if $(BOOK_DONE),,book-strict)
 	$(BIN)/python -m pytest tests/browser -q
 
 bench: $(STAMP)

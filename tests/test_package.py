@@ -107,7 +107,7 @@ def test_extras_hold_the_tools():
     text = (ROOT / "pyproject.toml").read_text()
     deps = re.search(r"^dependencies\s*=\s*\[(.*?)\]", text, re.M | re.S).group(1)
     assert {_name(d) for d in re.findall(r'"([^"]+)"', deps)} == CORE
-    for extra in ("data", "test", "book", "lab", "course", "browser"):
+    for extra in ("data", "chapters", "test", "book", "lab", "course", "browser"):
         assert re.search(rf"^{extra}\s*=\s*\[", text, re.M), f"extra {extra!r} missing"
     pins = {_name(line) for line in (ROOT / "requirements.txt").read_text().splitlines()
             if line and not line.startswith("#")}
