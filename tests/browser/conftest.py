@@ -1,8 +1,10 @@
-"""Fixtures of the browser tests: the built book served on 127.0.0.1, Debian's Chromium
-driven by Playwright, and one crawl of the whole site shared by every test.
+"""Fixtures of the browser tests: the built book served on 127.0.0.1, a Chromium found on
+the machine (chromium.py) driven by Playwright, and one crawl of the whole site shared by
+every test.
 
-These tests need the built book (``make book``) and ``/usr/bin/chromium`` (``make
-chromium``); when either is missing they fail with that instruction, they never skip.
+These tests need the built book (``make book``) and a Chromium or Chrome (see chromium.py:
+Debian's ``chromium``, ``google-chrome``, the macOS applications, Playwright's own, or
+``$CHROMIUM``); when either is missing they fail with the command to run, they never skip.
 Run them with ``make browser`` (which builds the book strictly first) or
 ``.venv/bin/python -m pytest tests/browser`` on an existing ``_build/html``.
 """
@@ -14,14 +16,12 @@ from pathlib import Path
 
 import pytest
 
+from chromium import CHROMIUM_ARGS, find_chromium, install_hint
 from crawl import crawl
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "_build" / "html"
 SCREENS = ROOT / "_build" / "screens"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -48,14 +48,24 @@ def base_url(site_dir):
 
 
 @pytest.fixture(scope="session")
-def browser_context(tmp_path_factory):
-    if not CHROMIUM.is_file():
-        pytest.fail(f"{CHROMIUM} is missing: run `make chromium` (installs Debian's chromium)")
+def chromium():
+    """The path of the browser the tests drive (fails with the command to install one)."""
+    try:
+        path = find_chromium()
+    except FileNotFoundError as error:
+        pytest.fail(str(error))
+    if path is None:
+        pytest.fail(install_hint())
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser_context(tmp_path_factory, chromium):
     from playwright.sync_api import sync_playwright
     with sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(
             str(tmp_path_factory.mktemp("chromium-profile")),   # a fresh user-data dir
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True,
+            executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True,
             viewport={"width": 1280, "height": 900})
         yield context
         context.close()
