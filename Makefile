@@ -12,7 +12,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.rmtdyn-installed
 
-.PHONY: book test unit nbval nbval-quiet assignments-test-quiet book-strict browser bench lab lock clean env mathjax chromium \
+.PHONY: book test unit slow slow-quiet nbval nbval-quiet assignments-test-quiet book-strict browser bench lab lock clean env mathjax chromium \
         book-student student assignments assignments-test actionlint
 
 # MathJax 3, pinned (npm registry tarball, checked by sha256), served from the built site:
@@ -51,11 +51,12 @@ book: $(STAMP) $(MATHJAX)
 # show the stored outputs nbval has just checked. Independent stages run two at a time (two
 # cores; the report of the one marked "quiet" is printed when it ends): unit beside nbval,
 # then the -W build from nbval's verdict, then the browser tests beside the nbgrader round
-# trip, then the student edition.
+# trip and the fresh-environment tests (mostly waiting: on the browser, on pip), then the
+# student edition.
 test: $(STAMP) $(MATHJAX)
 	$(MAKE) --no-print-directory -j2 unit nbval-quiet
 	$(MAKE) --no-print-directory NBVAL_DONE=1 book-strict
-	$(MAKE) --no-print-directory -j2 BOOK_DONE=1 browser assignments-test-quiet
+	$(MAKE) --no-print-directory -j3 BOOK_DONE=1 browser assignments-test-quiet slow-quiet
 	$(MAKE) --no-print-directory student
 
 # $(call quietly,NAME,COMMAND): COMMAND with its output kept in _build/logs/NAME.log and
@@ -64,11 +65,19 @@ quietly = @mkdir -p _build/logs && echo "$(2)  (report below when done)" && \
 	{ $(2) > _build/logs/$(1).log 2>&1; status=$$?; echo "--- $(1):"; cat _build/logs/$(1).log; exit $$status; }
 
 # No browser needed: tests/browser (the built book, JupyterLab in Chromium) is `make browser`;
-# the student edition and the nbgrader round trip have their own targets. Tests marked slow
-# (fresh virtual environments: the library alone, a chapter through its install cell) run here.
-unit: $(STAMP)
-	$(BIN)/python -m pytest tests lib/rmtdyn --doctest-modules -q --ignore=tests/browser \
+# the student edition and the nbgrader round trip have their own targets; the tests marked
+# slow (fresh virtual environments from the package index: the library alone, chapter 1
+# through its install cell) are `make slow`. make test runs them all.
+UNIT := $(BIN)/python -m pytest tests lib/rmtdyn --doctest-modules -q --ignore=tests/browser \
 	  --ignore=tests/test_student.py --ignore=tests/test_assignments.py
+unit: $(STAMP)
+	$(UNIT) -m "not slow"
+
+slow: $(STAMP)
+	$(UNIT) -m slow
+
+slow-quiet: $(STAMP)
+	$(call quietly,slow,$(UNIT) -m slow)
 
 # Executes every chapter and compares each output with the stored one (tests/nbval-sanitize.cfg).
 NBVAL := $(BIN)/python -m pytest --nbval chapters --nbval-sanitize-with tests/nbval-sanitize.cfg -q
