@@ -12,7 +12,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.rmtdyn-installed
 
-.PHONY: book test unit slow slow-quiet nbval nbval-quiet assignments-test-quiet book-strict browser bench lab lock clean env mathjax chromium \
+.PHONY: book pdf test unit slow slow-quiet nbval nbval-quiet assignments-test-quiet book-strict browser bench lab lock clean env mathjax chromium \
         book-student student assignments assignments-test actionlint
 
 # MathJax 3, pinned (npm registry tarball, checked by sha256), served from the built site:
@@ -38,14 +38,21 @@ mathjax: $(MATHJAX)
 $(MATHJAX): | $(STAMP)
 	$(BIN)/python _ext/mathjax.py $(MATHJAX_VERSION) $(MATHJAX_SHA256) $(MATHJAX_DIR)
 
-# The browser of the browser tests: one found on the machine (tests/browser/chromium.py:
+# The browser of the browser tests: one found on the machine (_ext/chromium.py:
 # $$CHROMIUM, chromium, google-chrome, the macOS applications, Playwright's). This target
 # only says which, or prints the command that installs one (it installs nothing).
 chromium: $(STAMP)
-	$(BIN)/python tests/browser/chromium.py
+	$(BIN)/python _ext/chromium.py
 
 book: $(STAMP) $(MATHJAX)
 	$(BIN)/jupyter-book build . --path-output .
+	@if $(BIN)/python _ext/chromium.py >/dev/null 2>&1; then $(MAKE) --no-print-directory pdf; \
+	else echo "book.pdf not printed: no Chromium/Chrome found (make chromium says how to get one)"; fi
+
+# The whole book as one PDF, _build/html/book.pdf (linked from the intro), printed from the
+# built HTML with the Chromium found on the machine (_ext/print_pdf.py).
+pdf: $(STAMP)
+	$(BIN)/python _ext/print_pdf.py
 
 # Each chapter is executed once per run, by nbval; the -W build and the student edition
 # show the stored outputs nbval has just checked. Independent stages run two at a time (two
@@ -120,6 +127,7 @@ assignments-test-quiet: $(STAMP)
 # the Explore page in JupyterLab (tests/browser/test_lab.py); the browser is found on the
 # machine, or the tests fail with the command that installs one (make chromium).
 browser: $(STAMP) $(if $(BOOK_DONE),,book-strict)
+	$(BIN)/python _ext/print_pdf.py
 	$(BIN)/python -m pytest tests/browser -q
 
 bench: $(STAMP)

@@ -25,22 +25,17 @@ import argparse
 import functools
 import html
 import http.server
-import os
 import re
-import shutil
 import sys
 import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # _ext/chromium.py
+from chromium import CHROMIUM_ARGS, find_chromium, install_hint  # noqa: E402
+
 PRINT_PAGE = "chapters/print.html"
 PDF_NAME = "book.pdf"
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update"]
-INSTALL_HINT = ("no Chromium/Chrome found: install one (Debian: `apt-get install chromium`; "
-                "elsewhere: `python -m playwright install chromium`) or pass --chromium PATH")
-
 # A print style: one chapter per sheet, no permalink signs, code wrapped rather than cut.
 PRINT_CSS = """
 @page { size: A4; margin: 16mm 14mm 18mm 14mm; }
@@ -122,20 +117,17 @@ def build_print_page(site, pages):
     return titles
 
 
-def find_chromium(explicit=None):
-    """Path of a Chromium/Chrome executable, or None to use Playwright's own browser."""
+def find_browser(explicit=None):
+    """Path of the Chromium/Chrome to print with: ``explicit``, else the one the browser tests
+    use (:func:`chromium.find_chromium`); fails with the command that installs one."""
     if explicit:
         if not Path(explicit).is_file():
             raise FileNotFoundError(f"--chromium {explicit}: no such file")
         return str(explicit)
-    env = os.environ.get("CHROMIUM")
-    if env and Path(env).is_file():
-        return env
-    for name in CHROMIUM_NAMES:
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
+    found = find_chromium()
+    if found is None:
+        raise SystemExit(install_hint())
+    return str(found)
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -168,10 +160,7 @@ def print_pdf(site, chromium=None, out=None, timeout_s=600):
     url = f"http://127.0.0.1:{server.server_address[1]}/{PRINT_PAGE}"
     try:
         with sync_playwright() as pw:
-            try:
-                browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            except Exception as exc:  # no browser at all: say how to get one
-                raise RuntimeError(f"{INSTALL_HINT} ({exc.__class__.__name__})") from exc
+            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 800, "height": 1100})
             page.set_default_timeout(timeout_s * 1000)
             page.goto(url, wait_until="load")
@@ -201,7 +190,7 @@ def main(argv=None):
     parser.add_argument("--chromium", default=None, help="Chromium/Chrome executable")
     args = parser.parse_args(argv)
     titles = build_print_page(args.site, toc_pages(args.toc))
-    chromium = find_chromium(args.chromium)
+    chromium = find_browser(args.chromium)
     out, state = print_pdf(args.site, chromium)
     print(f"{out}: {len(titles)} pages of the book, {state['containers']} formulas "
           f"rendered ({out.stat().st_size / 1e6:.1f} MB)")

@@ -1,8 +1,8 @@
 """Fixtures of the browser tests: the built book served on 127.0.0.1, a Chromium found on
-the machine (chromium.py) driven by Playwright, and one crawl of the whole site shared by
+the machine (_ext/chromium.py) driven by Playwright, and one crawl of the whole site shared by
 every test.
 
-These tests need the built book (``make book``) and a Chromium or Chrome (see chromium.py:
+These tests need the built book (``make book``) and a Chromium or Chrome (see _ext/chromium.py:
 Debian's ``chromium``, ``google-chrome``, the macOS applications, Playwright's own, or
 ``$CHROMIUM``); when either is missing they fail with the command to run, they never skip.
 Run them with ``make browser`` (which builds the book strictly first) or
@@ -11,12 +11,14 @@ Run them with ``make browser`` (which builds the book strictly first) or
 
 import functools
 import http.server
+import sys
 import threading
 from pathlib import Path
 
 import pytest
 
-from chromium import CHROMIUM_ARGS, find_chromium, install_hint
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "_ext"))  # _ext/chromium.py
+from chromium import CHROMIUM_ARGS, find_chromium, install_hint  # noqa: E402
 from crawl import crawl
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,7 +5,7 @@ Jupyter config/runtime/data/settings directories, opens ``chapters/explore.ipynb
 all cells from the menu, waits for the explorer, moves the ``c`` slider with the keyboard
 and checks that the figure changes, then presses *Simulate* and waits for the Monte-Carlo
 markers (drawn from a kernel thread) and a full progress bar.  It fails (never skips) when Chromium (see
-chromium.py) or JupyterLab is missing: the reader's experience is what is being tested.  It needs no built
+_ext/chromium.py) or JupyterLab is missing: the reader's experience is what is being tested.  It needs no built
 book; it is in the browser stage (``make browser``) so that the unit tests need no browser.
 
 Takes about a minute on 2 cores (JupyterLab start-up and the notebook's own cells).

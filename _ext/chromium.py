@@ -1,4 +1,5 @@
-"""The Chromium (or Chrome) the browser tests drive: one found on the machine, never downloaded.
+"""The Chromium (or Chrome) the browser tests drive and the PDF is printed with: one found on
+the machine, never downloaded.
 
 Looked for, in this order:
 
@@ -11,7 +12,7 @@ Looked for, in this order:
 5. the Chromium that Playwright has installed (``python -m playwright install chromium``,
    under ``~/.cache/ms-playwright`` or ``$PLAYWRIGHT_BROWSERS_PATH``).
 
-``python tests/browser/chromium.py`` prints the browser found, or the command to install one
+``python _ext/chromium.py`` prints the browser found, or the command to install one
 and exits with status 1.
 """
 from __future__ import annotations
