@@ -88,10 +88,11 @@ def output_texts(output):
         yield "error output", "\n".join([f"{output['ename']}: {output['evalue']}", *output["traceback"]])
     else:
         for mime, value in output.get("data", {}).items():
-            if not mime.startswith("text/"):
-                continue                      # images (binary) and widget/JSON models
+            if not (mime.startswith("text/") or mime.startswith("application/papermill.record/text/")):
+                continue                      # images (binary) and widget/JSON models; glued
+                                              # values (myst-nb glue) are text, quoted in the prose
             text = "".join(value) if isinstance(value, list) else str(value)
-            if mime == "text/html":
+            if mime.endswith("text/html"):
                 text = _DATA_URI.sub("", _SCRIPT.sub("", text))
             yield mime, text
 
