@@ -12,6 +12,8 @@ Tolerances:
   finite-size bias of the expected error).
 """
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -271,3 +273,91 @@ def test_split_form_warns_when_its_error_estimate_exceeds_rtol():
     pb = rd.Problem(c=0.5, mu2=4.0, sigma2=0.1, alpha=0.01)
     with pytest.warns(rd.quadrature.QuadratureWarning, match="c=0.5"):
         cv.predict(pb, cv.Covariance.identity(32), [1e4], rtol=1e-14)
+
+
+# ---------------------------------------------------------------- the one-ellipse error estimate
+
+def _one_ellipse(pb, C, t, dynamics, nodes=None, factor=1):
+    """(moments, estimate, N) of the one-ellipse rule on predict's own ellipse (or with `nodes`)."""
+    spec = cv._Spec(C, pb.c, C.rotate(C.default_mean(pb.mu2)) ** 2)
+    spike, edge = cv._spike(spec)
+    right = max(edge, spike or 0.0) * (1 + 1e-9)
+    K = cv._ellipse_half(spec, right, t, pb.alpha, dynamics, 1e-12, 1.6, 5.0)
+    K = rd.contour.ellipse(0.0, right, rho=K.rho, nodes=nodes or factor * K.z.size, half_step=True)
+    *out, err = cv._integrals(spec, K, t, pb.alpha, dynamics, pb.sigma2)
+    return np.array(out), err, K.z.size
+
+
+ONE_ELLIPSE = [(0.5, 4.0, 0.1, "flow"), (0.5, 4.0, 0.1, "gd"), (2.0, 1.0, 1.0, "flow"),
+               (1.0, 4.0, 0.1, "gd"), (0.2, 0.3, 1.0, "gd")]
+
+
+def _times(c, dynamics):
+    if dynamics == "gd":
+        return np.array([1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0])
+    t = np.array([1.0, 3.0, 10.0, 30.0, 100.0, 300.0])
+    return t[0.01 * t * (1 + np.sqrt(c)) ** 2 * 1.02 <= cv._SPLIT_AT]    # the one-ellipse times
+
+
+@pytest.mark.parametrize("c,mu2,sigma2,dynamics", ONE_ELLIPSE)
+def test_one_ellipse_estimate_is_honest_for_the_identity(c, mu2, sigma2, dynamics):
+    # rd.predict is accurate to ~1e-12 (its own estimate), so the true error is below the
+    # estimate + 1e-12; measured estimates 4e-15 ... 2e-11, true errors 3e-16 ... 6e-12
+    pb = rd.Problem(c=c, mu2=mu2, sigma2=sigma2, alpha=0.01)
+    t = _times(c, dynamics)
+    out, err, _ = _one_ellipse(pb, cv.Covariance.identity(40), t, dynamics)
+    r = rd.predict(pb, t, dynamics=dynamics)
+    ref = np.array([r.E, r.V, r.E_train, r.V_train])
+    true = (np.abs(out - ref) / np.abs(ref)).max(axis=0)
+    assert np.all(true <= err + 1e-12), (true, err)
+    assert np.all(err <= 1e-9)          # the default ellipse meets rtol = 1e-6 with room
+
+
+@pytest.mark.parametrize("c,mu2,sigma2,dynamics", ONE_ELLIPSE)
+@pytest.mark.parametrize("nodes", [None, 64])
+def test_one_ellipse_estimate_is_honest_for_two_levels(c, mu2, sigma2, dynamics, nodes):
+    # against the rule with 4x the nodes (its own estimate is rounding, ~1e-12 at most here);
+    # 64 nodes: the estimate (the N/2 = 32 rule, ~1e-7) over-estimates the true error (~1e-13)
+    pb = rd.Problem(c=c, mu2=mu2, sigma2=sigma2, alpha=0.01)
+    C = cv.Covariance.two_level(200, low=0.5, high=4.0, fraction=0.2)
+    t = _times(c, dynamics)
+    if nodes is not None:
+        t = t[t <= 300]                 # 64 nodes cannot carry the GD filter at alpha*t*R ~ 30
+    ref, ref_err, _ = _one_ellipse(pb, C, t, dynamics, factor=4)
+    out, err, N = _one_ellipse(pb, C, t, dynamics, nodes=nodes)
+    true = (np.abs(out - ref) / np.abs(ref)).max(axis=0)
+    assert np.all(true <= err + ref_err), (true, err)
+    if nodes is not None:
+        assert np.all(err > 10 * true)  # conservative: the N/2 rule's error
+
+
+def test_one_ellipse_is_refined_until_its_estimate_meets_rtol(monkeypatch):
+    pb = rd.Problem(c=0.5, mu2=4.0, sigma2=0.1, alpha=0.05)
+    C = cv.Covariance.two_level(200, low=0.5, high=4.0, fraction=0.2)
+    t = np.array([1, 10, 30])
+    ref = cv.predict(pb, C, t, dynamics="gd")
+    real = cv._ellipse_half
+    monkeypatch.setattr(cv, "_ellipse_half", lambda *a, **k: rd.contour.ellipse(
+        0.0, a[1], rho=real(*a, **k).rho, nodes=32, half_step=True))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", rd.quadrature.QuadratureWarning)
+        refined = cv.predict(pb, C, t, dynamics="gd")          # 32 -> ... nodes, no warning
+    for key in ("E", "V", "E_train", "V_train"):
+        assert np.allclose(getattr(refined, key), getattr(ref, key), rtol=1e-6, atol=0), key
+    monkeypatch.setattr(cv, "_MAX_NODES", 32)                  # refinement capped: it warns
+    with pytest.warns(rd.quadrature.QuadratureWarning,
+                      match=r"at t=30 \(gd, c=0.5, mu2=4, sigma2=0.1, alpha=0.05, p=200, one ellipse of 32 nodes"):
+        cv.predict(pb, C, t, dynamics="gd")
+
+
+def test_one_ellipse_warns_on_a_coarse_given_contour():
+    pb = rd.Problem(c=0.5, mu2=4.0, sigma2=0.1, alpha=0.01)
+    C = cv.Covariance.identity(32)
+    K = cv.contour_for(C, C.default_mean(4.0), [30.0], c=0.5, alpha=0.01)
+    coarse = rd.contour.ellipse(0.0, K.right, rho=K.rho, nodes=24, half_step=True)
+    with pytest.warns(rd.quadrature.QuadratureWarning, match=r"flow, c=0.5, mu2=4, sigma2=0.1, "
+                      r"alpha=0.01, p=32, one ellipse of 24 nodes"):
+        cv.predict(pb, C, [30.0], contour=coarse)
+    with warnings.catch_warnings():                            # the default contour: silent
+        warnings.simplefilter("error", rd.quadrature.QuadratureWarning)
+        cv.predict(pb, C, [30.0], contour=K)

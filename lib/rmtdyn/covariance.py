@@ -42,7 +42,7 @@ from scipy.optimize import brentq, minimize_scalar
 from threadpoolctl import threadpool_limits
 
 from . import _checks
-from .contour import Contour, contour_integral, enclosing
+from .contour import Contour, contour_integral, ellipse, enclosing
 from .data import _rng
 from .filters import filters
 from .params import Problem, check_gd_step
@@ -621,9 +621,12 @@ def predict(problem, covariance, t, *, mu=None, dynamics="flow", contour=None, t
         Quadrature accuracy aimed at by the default contour.
     rtol : float, default 1e-6
         A :class:`rmtdyn.quadrature.QuadratureWarning` names the setting where the estimated
-        relative error of the split form exceeds it.  The estimate is the difference to the
-        same form with 40 parabola nodes, an over-estimate (measured errors against the
-        identity theorem: ~1e-11).
+        relative error exceeds it.  Split form: the difference to the same form with 40
+        parabola nodes.  One ellipse: the difference to the trapezoid rule on its even-indexed
+        nodes (:math:`N/2`, the same node values) plus the rounding of the sums; where it
+        exceeds ``rtol`` the library's ellipse is refined (twice the nodes, up to 4096), a
+        given ``contour`` is used as it is.  Both over-estimate (measured errors against the
+        identity theorem: ~1e-11 and ~1e-13).
 
     Returns
     -------
@@ -670,6 +673,7 @@ def predict(problem, covariance, t, *, mu=None, dynamics="flow", contour=None, t
     mu = _problem_mean(problem, covariance, mu)
     dynamics = _checks.dynamics(dynamics)
     t = _checks.times(t, integer=(dynamics == "gd"))
+    rtol = _checks.real_scalar(rtol, "rtol", low=0, high=1, allowed="relative tolerance 0 < rtol < 1")
     if np.isinf(t).any() and contour is not None:
         raise ValueError("t = inf is computed on the library's own contours; pass contour=None")
     c, s2, alpha = problem.c, problem.sigma2, problem.alpha
@@ -699,20 +703,25 @@ def predict(problem, covariance, t, *, mu=None, dynamics="flow", contour=None, t
         E[zero], V[zero], Etr[zero], Vtr[zero] = 0.0, v0, 0.0, v0
     split = (dynamics == "flow") & (alpha * t * right > _SPLIT_AT) & (contour is None) & ~inf & ~zero
     rest = ~split & ~inf & ~zero
+    setting = f"c={c:g}, mu2={problem.mu2:g}, sigma2={s2:g}, alpha={alpha:g}, p={covariance.p}"
     if rest.any():
         if contour is None:
             K = _ellipse_half(spec, right, t[rest], alpha, dynamics, tol, 1.6, 5.0)
-        out = _integrals(spec, K, t[rest], alpha, dynamics, s2)
+        while True:
+            *out, err = _integrals(spec, K, t[rest], alpha, dynamics, s2)
+            # refine the library's own ellipse (same rho, twice the nodes) while the estimate
+            # exceeds rtol, up to _MAX_NODES; a given contour is used as it is
+            if contour is not None or not (err > rtol).any() or 2 * K.z.size > _MAX_NODES:
+                break
+            K = ellipse(0.0, right, rho=K.rho, nodes=2 * K.z.size, half_step=True)
+        _warn_error(err, rtol, t[rest], f"{dynamics}, {setting}, one ellipse of {K.z.size} nodes, "
+                                        f"rho={K.rho:.4g}")
         for arr, v in zip((E, V, Etr, Vtr), out):
             arr[rest] = v
     if split.any():
         with threadpool_limits(limits=1, user_api="blas"):  # many small products: threads only cost
             *out, err = _split_integrals(spec, right, t[split], alpha, s2)
-        if (err > rtol).any():
-            j = int(np.argmax(err))
-            warnings.warn(f"rmtdyn.covariance.predict: estimated relative error {err[j]:.1e} > {rtol:.0e} "
-                          f"at t={t[split][j]:.6g} (flow, c={c:g}, alpha={alpha:g}, p={covariance.p})",
-                          QuadratureWarning, stacklevel=2)
+        _warn_error(err, rtol, t[split], f"flow, {setting}, split form, {_PARABOLA_NODES} parabola nodes")
         for arr, v in zip((E, V, Etr, Vtr), out):
             arr[split] = v
     return Prediction.from_moments(t, E, V, Etr, Vtr, dynamics=dynamics)
@@ -721,6 +730,7 @@ def predict(problem, covariance, t, *, mu=None, dynamics="flow", contour=None, t
 _SPLIT_AT = 5.0     # alpha * t * R above which gradient flow uses the split form
 _PARABOLA_NODES = 48
 _COARSE_NODES = 40   # the rule the error estimate compares with
+_MAX_NODES = 4096    # cap of the one-ellipse refinement (the double integral holds N^2/2 kernels)
 
 
 def _node_data(spec, z, m):
@@ -792,9 +802,7 @@ def _split_integrals(spec, right, t, alpha, s2):
             d1 = _on_parabola(spec, scale, n_par)
             d2 = _on_parabola(spec, 2 * scale, n_par)     # for e^{-2 alpha t z}
             out[r, :, sel] = np.array(_split_terms(spec, _every(full0, step), d1, d2, at[sel], s2)).T
-    with np.errstate(divide="ignore", invalid="ignore"):
-        err = np.nan_to_num((np.abs(out[0] - out[1]) / np.abs(out[0])).max(axis=0), nan=np.inf)
-    return (*out[0], err)
+    return (*out[0], _relative_gap(out[0], out[1]))
 
 
 def _every(d, step):
@@ -862,9 +870,9 @@ def _integrals(spec, K, t, alpha, dynamics, s2):
     delta = 1 / k - 1
     beta = A + delta
     f, g = filters(z, t, alpha=alpha, dynamics=dynamics)
-    E = -contour_integral(g * (A / (1 + beta)), K)
-    Etr = -contour_integral(g * (beta / (1 + beta)), K)
-    Vtr = -contour_integral(z * (g * g * (beta / (1 + beta)) + s2 * f * f * trq), K)
+    one = np.stack([-g * (A / (1 + beta)), -g * (beta / (1 + beta)),          # E, E_train, V_train
+                    -z * (g * g * (beta / (1 + beta)) + s2 * f * f * trq)])
+    E, Etr, Vtr = contour_integral(one, K)
     # two-point quantities: T = (1/n) tr C Q1 C Q2, B = mu^T Q1 C Q2 mu, S = (1/p) tr Q1 C Q2
     d = 1 + np.multiply.outer(m, spec.lam)
     a_mu = (spec.mu / d).sum(-1)                    # sum mu_j / (1 + lam_j m)
@@ -892,9 +900,53 @@ def _integrals(spec, K, t, alpha, dynamics, s2):
     Kini = S / D
     G = g * dz
     F = f * dz
-    V = 2 * np.real(np.einsum("ti,ij,tj->t", G[:, up], Ksig, G, optimize=True)
-                    + s2 * np.einsum("ti,ij,tj->t", F[:, up], Kini, F, optimize=True))
-    return E, V, Etr, Vtr
+
+    # V = 2 Re sum_{i upper, j} (G_i G_j Ksig_ij + s2 F_i F_j Kini_ij), the rows split by the
+    # parity of i (for the estimate below): a product per parity, then the sum over j
+    Gu, Fu = G[:, up], F[:, up]
+    ev, od = slice(0, None, 2), slice(1, None, 2)
+    rows = [(Gu[:, r] @ Ksig[r]) * G + s2 * ((Fu[:, r] @ Kini[r]) * F) for r in (ev, od)]   # (T, N)
+    V = 2 * np.real(rows[0].sum(-1) + rows[1].sum(-1))
+    # error estimate: the same sums on the even-indexed nodes (the trapezoid rule with N/2 nodes,
+    # weights doubled), kept complex: with half-step nodes that rule is shifted by a quarter
+    # step, its leading error is imaginary (its real part would equal the full rule); plus the
+    # rounding of sums whose terms exceed the result (as in rmtdyn.contour.predict_contour)
+    N = z.size
+    if (not np.array_equal(up, np.arange(N // 2))
+            or np.abs(z[::-1] - z.conj()).max() > 1e-12 * (1 + np.abs(z).max())):
+        return E, V, Etr, Vtr, np.full(t.shape, np.nan)   # not the nodes of contour_for: no estimate
+    # node j < N/2 (upper) mirrors node N-1-j, of the other parity
+    hE, hEtr, hVtr = 2 * (one[..., ev] @ dz[ev])
+    # V on even x even nodes: rows of the even upper nodes on even columns, plus the conjugate
+    # of the rows of the odd upper nodes (the mirrors of the even lower ones) on odd columns
+    hV = 4 * (rows[0][:, ev].sum(-1) + np.conj(rows[1][:, od].sum(-1)))
+    full = np.array([E, V, Etr, Vtr])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.abs(one) @ np.abs(dz)
+        kmax = max(np.abs(Ksig).max(), s2 * np.abs(Kini).max())
+        vterms = kmax * (np.abs(G).sum(-1) + np.abs(F).sum(-1)) ** 2
+        rounding = 1e-15 * np.array([terms[0], vterms, terms[1], terms[2]]) / np.abs(full)
+    err = _relative_gap(full, np.array([hE, hV, hEtr, hVtr])) + np.nan_to_num(rounding.max(0), nan=np.inf)
+    return E, V, Etr, Vtr, err
+
+
+def _relative_gap(full, coarse):
+    """max over the moments of |full - coarse| / |full| per time (inf where full is 0 or not finite).
+
+    ``coarse`` is the same quantity by a rule that converges geometrically slower: the gap
+    over-estimates the error of ``full`` (shared by both forms of :func:`predict`).
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.nan_to_num((np.abs(full - coarse) / np.abs(full)).max(axis=0), nan=np.inf)
+
+
+def _warn_error(err, rtol, t, what):
+    """QuadratureWarning at the worst time where ``err`` exceeds ``rtol``; ``what`` names the setting."""
+    bad = err > rtol
+    if bad.any():
+        j = int(np.argmax(np.where(np.isnan(err), -np.inf, err)))
+        warnings.warn(f"rmtdyn.covariance.predict: estimated relative error {err[j]:.1e} > {rtol:.0e} "
+                      f"at t={t[j]:.6g} ({what})", QuadratureWarning, stacklevel=3)
 
 
 def sample(covariance, mu, n, *, pi=0.5, rng=None):
