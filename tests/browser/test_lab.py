@@ -120,11 +120,9 @@ def test_explore_notebook_in_jupyterlab(lab, chromium):
             # the kernel must be up before running the cells
             page.wait_for_selector(".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']")
 
-            # Run > Run All Cells.  Seen once in five runs on a loaded machine: just after the
-            # page loads, the command selects the last cell but executes nothing (all prompts
-            # stay "[ ]"); as a reader would, run it again if no cell has started in 30 s.
-            # Seen on this kind of machine too: JupyterLab asks "Select Kernel"; a reader presses
-            # Select (the default, this environment's Python 3).
+            # Run > Run All Cells.  Seen on a loaded machine: just after the page loads, the
+            # command executes nothing; and JupyterLab may ask "Select Kernel", which a reader
+            # answers with Select (the default, this environment's Python 3), then runs again.
             kernel_dialog = page.locator(".jp-Dialog").filter(has_text="Select Kernel")
 
             def accept_kernel_dialog():
@@ -132,22 +130,34 @@ def test_explore_notebook_in_jupyterlab(lab, chromium):
                     kernel_dialog.first.locator("button.jp-mod-accept").click()   # "Select"
                     page.wait_for_timeout(2_000)
 
-            started = page.locator(".jp-NotebookPanel .jp-InputPrompt", has_text=re.compile(r"\[(\*|\d+)\]"))
-            for attempt in range(3):
-                accept_kernel_dialog()
-                page.get_by_role("menuitem", name="Run", exact=True).click()
-                page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+            # Until the explorer's figure is there: accept the dialog when it shows, and run
+            # all cells again whenever nothing is running (no "[*]" prompt) and the figure is
+            # still missing (Run All issued while the dialog was up, or ignored at load).
+            running = page.locator(".jp-NotebookPanel .jp-InputPrompt", has_text="[*]")
+            img = page.locator(".rmtdyn-explorer img").first
+
+            def run_all():
                 try:
-                    started.first.wait_for(timeout=30_000)
+                    page.get_by_role("menuitem", name="Run", exact=True).click(timeout=10_000)
+                    page.get_by_role("menuitem", name="Run All Cells", exact=True).click(timeout=10_000)
+                except PlaywrightTimeout:   # the dialog came up in between: accepted next pass
+                    if not (kernel_dialog.count() and kernel_dialog.first.is_visible()):
+                        page.keyboard.press("Escape")   # close a menu left open
+
+            deadline = time.monotonic() + 300
+            accept_kernel_dialog()
+            run_all()
+            while True:
+                accept_kernel_dialog()
+                try:
+                    img.wait_for(state="attached", timeout=20_000)
                     break
                 except PlaywrightTimeout:
-                    continue
-            else:
-                raise AssertionError("Run All Cells executed no cell (3 attempts)")
-            accept_kernel_dialog()
-
-            img = page.locator(".rmtdyn-explorer img").first
-            img.wait_for(state="attached")   # the notebook scrolls on while the later cells run
+                    if time.monotonic() > deadline:
+                        raise AssertionError("the explorer's figure never appeared (Run All Cells "
+                                             "re-issued while nothing ran, for 300 s)") from None
+                    if running.count() == 0:
+                        run_all()
             img.scroll_into_view_if_needed()
             page.wait_for_function("el => el.complete && el.naturalWidth > 0", arg=img.element_handle())
             src0 = img.get_attribute("src")
