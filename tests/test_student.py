@@ -54,6 +54,9 @@ def split_notebook(path):
     exercise_fence = None   # the fence that closes the {exercise} block being read
     for cell in nb.cells:
         if cell.cell_type != "markdown":
+            tags = cell.metadata.get("tags", [])
+            if "remove-cell" in tags or "remove-input" in tags:
+                continue    # on no page of either edition (e.g. a solution's hidden glue cell)
             (sol_code if inside else other).append(cell.source)
             continue
         for line in cell.source.splitlines():
@@ -109,7 +112,9 @@ def test_every_chapter_has_exercises_and_solutions():
 
 def test_student_edition_has_the_same_pages(builds):
     main, student = builds
-    pages = sorted(p.relative_to(main) for p in main.rglob("*.html"))
+    # chapters/print.html is the print page of book.pdf (_ext/print_pdf.py), not a page of the book
+    pages = sorted(p.relative_to(main) for p in main.rglob("*.html")
+                   if p.relative_to(main).as_posix() != "chapters/print.html")
     assert pages
     missing = [str(p) for p in pages if not (student / p).exists()]
     assert not missing, f"pages missing from the student edition: {missing}"
