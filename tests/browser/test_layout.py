@@ -31,6 +31,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+from print_pdf import toc_pages  # _ext/ (on the path: conftest.py)
 
 ROOT = Path(__file__).resolve().parents[2]
 WIDTHS = (1280, 390)
@@ -125,26 +126,7 @@ MEASURE_JS = r"""async () => {
 }"""
 
 
-def toc_documents():
-    """The documents of ``_toc.yml``, root first (the pages of the book)."""
-    import yaml
-
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    docs = [toc["root"]]
-
-    def walk(entries):
-        for e in entries or []:
-            if "file" in e:
-                docs.append(e["file"])
-            walk(e.get("sections"))
-            walk(e.get("chapters"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    return [re.sub(r"\.(md|ipynb)$", "", d) for d in docs]
-
-
-DOCS = toc_documents()
+DOCS = toc_pages(ROOT / "_toc.yml")  # the pages of the book, root first (as the PDF has them)
 # the numbered chapters: their figures, equations, statements and exercises carry the
 # chapter's number
 NUMBERED = [d for d in DOCS if re.match(r"chapters/0\d_", d)]
