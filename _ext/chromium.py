@@ -22,7 +22,7 @@ import shutil
 import sys
 from pathlib import Path
 
-__all__ = ["find_chromium", "install_hint", "CHROMIUM_ARGS"]
+__all__ = ["find_chromium", "require_chromium", "install_hint", "CHROMIUM_ARGS"]
 
 # Headless, no sandbox (CI machines run as root), nothing fetched in the background.
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -101,11 +101,20 @@ def install_hint():
             "or point $CHROMIUM at a Chromium/Chrome executable.")
 
 
-if __name__ == "__main__":
+def require_chromium():
+    """The path of the browser found; ``LookupError`` saying what to install when there is none
+    (or what is wrong with ``$CHROMIUM``)."""
     try:
         path = find_chromium()
     except FileNotFoundError as error:
-        sys.exit(str(error))
+        raise LookupError(str(error)) from None
     if path is None:
-        sys.exit(install_hint())
-    print(path)
+        raise LookupError(install_hint())
+    return path
+
+
+if __name__ == "__main__":
+    try:
+        print(require_chromium())
+    except LookupError as error:
+        sys.exit(str(error))

@@ -32,7 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # _ext/chromium.py
-from chromium import CHROMIUM_ARGS, find_chromium, install_hint  # noqa: E402
+from chromium import CHROMIUM_ARGS, require_chromium  # noqa: E402
 
 PRINT_PAGE = "chapters/print.html"
 PDF_NAME = "book.pdf"
@@ -119,15 +119,15 @@ def build_print_page(site, pages):
 
 def find_browser(explicit=None):
     """Path of the Chromium/Chrome to print with: ``explicit``, else the one the browser tests
-    use (:func:`chromium.find_chromium`); fails with the command that installs one."""
+    use (:func:`chromium.require_chromium`); fails with the command that installs one."""
     if explicit:
         if not Path(explicit).is_file():
             raise FileNotFoundError(f"--chromium {explicit}: no such file")
         return str(explicit)
-    found = find_chromium()
-    if found is None:
-        raise SystemExit(install_hint())
-    return str(found)
+    try:
+        return str(require_chromium())
+    except LookupError as error:
+        raise SystemExit(str(error)) from None
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "_ext"))  # _ext/chromium.py
-from chromium import CHROMIUM_ARGS, find_chromium, install_hint  # noqa: E402
+from chromium import CHROMIUM_ARGS, require_chromium  # noqa: E402
 from crawl import crawl
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,12 +53,9 @@ def base_url(site_dir):
 def chromium():
     """The path of the browser the tests drive (fails with the command to install one)."""
     try:
-        path = find_chromium()
-    except FileNotFoundError as error:
+        return require_chromium()
+    except LookupError as error:
         pytest.fail(str(error))
-    if path is None:
-        pytest.fail(install_hint())
-    return path
 
 
 @pytest.fixture(scope="session")
