@@ -975,7 +975,7 @@ def _draw(covariance, S, mu, y, rng):
     return noise + np.outer(mu, y)
 
 
-def simulate(problem, covariance, t, *, runs, rng=None, seed=None, mu=None, dynamics="flow", method="eig",
+def simulate(problem, covariance, t, *, runs, rng=None, seed=None, mu=None, dynamics="flow", method="auto",
              threshold=0.0, progress=None):
     """Monte-Carlo test and training error of gradient descent on data with noise covariance :math:`C`.
 

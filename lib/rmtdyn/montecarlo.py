@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _checks
+from . import _checks, chebyshev
 from ._json import Result, to_jsonable
 from .dynamics import _spectral_solve, draw_run, gradient_descent, gradient_flow_expm
 from .params import Problem
@@ -195,12 +195,13 @@ def rng_streams(rng, runs):
     return _checks.generator(rng).spawn(runs)
 
 
-def _count_wrong(scores, tau, sign):
-    """Per column: counts of wrong decisions and of ties (score == tau) among ``scores``.
+def _count_wrong(scores, tau, sign, band=0.0):
+    """Per column: counts of wrong decisions and of scores within ``band`` of ``tau``.
 
-    ``sign`` +1: class +1, wrong below ``tau``; -1: class -1, wrong above it.
+    ``sign`` +1: class +1, wrong below ``tau``; -1: class -1, wrong above it.  With
+    ``band = 0`` the second count is that of the ties (score == tau).
     """
-    above, below = _column_count(scores > tau), _column_count(scores < tau)
+    above, below = _column_count(scores > tau + band), _column_count(scores < tau - band)
     wrong = below if sign > 0 else above
     return wrong, scores.shape[0] - above - below
 
@@ -224,39 +225,67 @@ def _class_rows(y):
     return np.argsort(~neg, kind="stable"), n1
 
 
-def _sample_errors(scores, n1, tau, zero_tau):
-    """Pooled (threshold 0) and per-class (threshold tau) error rates of (n, T) scores sorted class -1 first."""
+def _sample_errors(scores, n1, tau, zero_tau, band=None):
+    """Pooled (threshold 0) and per-class (threshold tau) error rates of (n, T) scores sorted class -1 first.
+
+    ``band`` (per time): the scores are those of an approximate path, each within ``band`` of
+    the exact one.  Returns ``None`` when a score lies within ``band`` of a threshold
+    (its side is then uncertain).
+    """
     n = scores.shape[0]
     s1, s2 = scores[:n1], scores[n1:]
-    (w1, t1), (w2, t2) = _count_wrong(s1, tau, -1), _count_wrong(s2, tau, +1)
+    b = 0.0 if band is None else band
+    (w1, t1), (w2, t2) = _count_wrong(s1, tau, -1, b), _count_wrong(s2, tau, +1, b)
+    if band is not None and ((t1 + t2)[band > 0] > 0).any():
+        return None
     c1, c2 = _rate(w1, t1, n1), _rate(w2, t2, n - n1)
     if not zero_tau:
-        (w1, t1), (w2, t2) = _count_wrong(s1, 0.0, -1), _count_wrong(s2, 0.0, +1)
+        (w1, t1), (w2, t2) = _count_wrong(s1, 0.0, -1, b), _count_wrong(s2, 0.0, +1, b)
+        if band is not None and ((t1 + t2)[band > 0] > 0).any():
+            return None
     return _rate(w1 + w2, t1 + t2, n), c1, c2
 
 
-def _solve(d, t, alpha, gamma, dynamics, method):
-    """(basis B or None for the identity, coefficients C (T, q), X^T B): w(t) = B C[t]."""
-    if method == "eig":
-        return _spectral_solve(d.X, d.y, d.w0, t, alpha, gamma, dynamics)
+def _solve(d, t, alpha, gamma, dynamics, method, cache):
+    """(basis B or None for the identity, coefficients C (T, q), X^T B, error bound or None): w(t) = B C[t].
+
+    ``"auto"`` takes the Chebyshev expansion (:mod:`rmtdyn.chebyshev`) when it is the cheaper
+    path; it alone gives an error bound (per time, on the distance to the exact w(t)),
+    and its basis is not orthonormal.
+    """
+    if method == "auto":
+        scored = d.X.shape[1] + (0 if d.X_test is None else d.X_test.shape[1])
+        out = chebyshev.solve(d.X, d.y, d.w0, t, alpha=alpha, gamma=gamma, dynamics=dynamics,
+                              evaluated=scored, cache=cache)
+        if out is not None:
+            return out
+    if method in ("auto", "eig"):
+        return (*_spectral_solve(d.X, d.y, d.w0, t, alpha, gamma, dynamics), None)
     if dynamics == "gd":
-        return None, gradient_descent(d.X, d.y, d.w0, alpha=alpha, steps=t, gamma=gamma), d.X.T
-    return None, gradient_flow_expm(d.X, d.y, d.w0, alpha=alpha, t=t, gamma=gamma), d.X.T
+        return None, gradient_descent(d.X, d.y, d.w0, alpha=alpha, steps=t, gamma=gamma), d.X.T, None
+    return None, gradient_flow_expm(d.X, d.y, d.w0, alpha=alpha, t=t, gamma=gamma), d.X.T, None
 
 
-def _one_run(d, t, tau, zero_tau, alpha, gamma, dynamics, method):
-    B, C, XB = _solve(d, t, alpha, gamma, dynamics, method)
+def _band(X, err):
+    """|x_i^T (w_approx - w)| <= max_i ||x_i|| err: the band of uncertain scores, per time."""
+    return None if err is None else np.sqrt(np.einsum("ij,ij->j", X, X).max()) * err
+
+
+def _one_run(d, t, tau, zero_tau, alpha, gamma, dynamics, method, cache=None):
+    B, C, XB, err = _solve(d, t, alpha, gamma, dynamics, method, cache)
     order, n1 = _class_rows(d.y)
     if order is not None:
         XB = XB[order]
     out = {}
-    out["train_error"], out["train_error_c1"], out["train_error_c2"] = \
-        _sample_errors(XB @ C.T, n1, tau, zero_tau)
+    train = _sample_errors(XB @ C.T, n1, tau, zero_tau, _band(d.X, err))
+    if train is None:  # a sign the expansion cannot vouch for: take the eigendecomposition
+        return _one_run(d, t, tau, zero_tau, alpha, gamma, dynamics, "eig")
+    out["train_error"], out["train_error_c1"], out["train_error_c2"] = train
     if d.mu is not None:  # exact Gaussian test error given w
         E = C @ (d.mu if B is None else d.mu @ B)
         F = d.cov_factor  # w^T C w = ||F^T w||^2 = ||(F^T B) c||^2
         if F is None:
-            G = C
+            G = C if err is None else C @ np.linalg.qr(B, mode="r").T  # ||B c|| = ||R c||
         elif B is None:
             G = C * F if F.ndim == 1 else C @ F
         else:
@@ -270,17 +299,33 @@ def _one_run(d, t, tau, zero_tau, alpha, gamma, dynamics, method):
         order_te, m1 = _class_rows(d.y_test)
         Xte, yte = (d.X_test, d.y_test) if order_te is None else (d.X_test[:, order_te], d.y_test[order_te])
         XteB = Xte.T if B is None else Xte.T @ B
-        scores = XteB @ C.T
-        out["test_error"], out["test_error_c1"], out["test_error_c2"] = \
-            _sample_errors(scores, m1, tau, zero_tau)
-        mean = (yte @ scores) / yte.size  # margins y_i x_i^T w: their mean and (two-pass) variance
-        dev = scores - np.outer(yte, mean)  # (y_i s_i - mean)^2 = (s_i - y_i mean)^2
-        out["test_margin_mean"] = mean
-        out["test_margin_var"] = np.einsum("ij,ij->j", dev, dev) / (yte.size - 1)
+        test = _sample_errors(XteB @ C.T, m1, tau, zero_tau, _band(Xte, err))
+        if test is None:
+            return _one_run(d, t, tau, zero_tau, alpha, gamma, dynamics, "eig")
+        out["test_error"], out["test_error_c1"], out["test_error_c2"] = test
+        out["test_margin_mean"], out["test_margin_var"] = _margin_moments(XteB, yte, C)
     return out
 
 
-def run(draw, t, *, runs, rng=None, alpha, gamma=0.0, dynamics="flow", method="eig", threshold=0.0,
+def _margin_moments(XB, y, C):
+    """Mean and variance (two-pass) over the samples of the margins y_i x_i^T w(t), at every time.
+
+    With a small basis (q columns) they come from the mean and covariance of the
+    z_i = y_i (X^T B)_i: margin = z_i . c(t); otherwise from the (m, T) margins.
+    """
+    m, q = XB.shape
+    Z = XB * y[:, None]
+    if q * (m + C.shape[0]) < m * C.shape[0]:
+        zbar = Z.mean(axis=0)
+        Z -= zbar
+        return C @ zbar, np.einsum("ij,ij->i", C @ ((Z.T @ Z) / (m - 1)), C)
+    margins = Z @ C.T
+    mean = margins.mean(axis=0)
+    margins -= mean
+    return mean, np.einsum("ij,ij->j", margins, margins) / (m - 1)
+
+
+def run(draw, t, *, runs, rng=None, alpha, gamma=0.0, dynamics="flow", method="auto", threshold=0.0,
         progress=None):
     """Run a Monte-Carlo experiment: ``runs`` draws, each trained and evaluated at every time ``t``.
 
@@ -342,8 +387,8 @@ def run(draw, t, *, runs, rng=None, alpha, gamma=0.0, dynamics="flow", method="e
     runs = _checks.positive_int(runs, "runs")
     alpha = _checks.real_scalar(alpha, "alpha", low=0, allowed="learning rate alpha > 0")
     gamma = _checks.real_scalar(gamma, "gamma", low=0, low_inclusive=True, allowed="ridge penalty gamma >= 0")
-    if method not in ("eig", "iterate"):
-        raise ValueError(f"method must be 'eig' or 'iterate'; got {method!r}")
+    if method not in ("auto", "eig", "iterate"):
+        raise ValueError(f"method must be 'auto', 'eig' or 'iterate'; got {method!r}")
     if method == "iterate" and not np.isfinite(t).all():
         raise ValueError("method='iterate' needs finite times; use method='eig' for t = inf")
     if progress is not None and not callable(progress):
@@ -352,13 +397,13 @@ def run(draw, t, *, runs, rng=None, alpha, gamma=0.0, dynamics="flow", method="e
     zero_tau = not tau.any()
     streams = rng_streams(rng, runs)
     from threadpoolctl import threadpool_limits
-    rows = []
+    rows, cache = [], {}
     with threadpool_limits(limits=1, user_api="blas"):
         for r, stream in enumerate(streams):
             d = draw(stream)
             if not isinstance(d, Draw):
                 raise _checks.ArgumentTypeError(f"draw must return an rmtdyn.montecarlo.Draw; got {type(d).__name__}")
-            rows.append(_one_run(d.check(), t, tau, zero_tau, alpha, gamma, dynamics, method))
+            rows.append(_one_run(d.check(), t, tau, zero_tau, alpha, gamma, dynamics, method, cache))
             if progress is not None:
                 progress(r + 1, runs)
     fields = {name: np.array([row[name] for row in rows]) for name in rows[0]}
@@ -377,7 +422,7 @@ def _threshold(threshold, t):
     return np.broadcast_to(tau, t.shape).astype(float)
 
 
-def simulate(problem, t, *, runs, rng=None, seed=None, dynamics="flow", method="eig", threshold=0.0,
+def simulate(problem, t, *, runs, rng=None, seed=None, dynamics="flow", method="auto", threshold=0.0,
              progress=None):
     """Monte-Carlo training and test error of gradient descent on the Gaussian mixture.
 

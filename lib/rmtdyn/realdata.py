@@ -354,7 +354,7 @@ def whiten(X, cov, *, ridge=1e-2):
 
 
 def simulate_pool(X, y, t, *, n_train, runs, rng=None, seed=None, alpha, sigma2=0.0, gamma=0.0, dynamics="flow",
-                  method="eig", threshold=0.0, progress=None):
+                  method="auto", threshold=0.0, progress=None):
     """Monte Carlo on a fixed pool of real data: random balanced splits and initialisations.
 
     Each run draws (from its own child of ``rng``; ``seed`` is the older name) a training set of
