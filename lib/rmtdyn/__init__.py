@@ -16,6 +16,7 @@ formula of the book:
 * :mod:`rmtdyn.covariance` -- any noise covariance C: generalised MP law, the theorem, a runner;
 * :mod:`rmtdyn.data`     -- the Gaussian mixture sampler;
 * :mod:`rmtdyn.dynamics` -- gradient descent on data (iteration, matrix exponential, eigendecomposition);
+* :mod:`rmtdyn.chebyshev` -- the training path at every time from a Chebyshev expansion, with its error bound;
 * :mod:`rmtdyn.montecarlo` -- one Monte-Carlo runner for every experiment, :class:`Simulation`;
 * :mod:`rmtdyn.realdata` -- MNIST and the 8x8 digits, pre-processing, a runner on real images;
 * :mod:`rmtdyn.plots`    -- the book's recurring figures;
@@ -29,16 +30,16 @@ first use (PEP 562, as SciPy does), so ``import rmtdyn`` is light.
 
 import importlib
 
-_SUBMODULES = ("_json", "animations", "classes", "cli", "contour", "covariance", "data", "dynamics", "explorer",
-               "filters", "montecarlo", "panels", "params", "plots", "quadrature", "realdata", "results", "ridge",
-               "spectrum", "stopping", "theory")
+_SUBMODULES = ("_json", "animations", "chebyshev", "classes", "cli", "contour", "covariance", "data",
+               "dynamics", "explorer", "filters", "montecarlo", "panels", "params", "plots", "quadrature",
+               "realdata", "results", "ridge", "spectrum", "stopping", "theory")
 _NAMES = {"Problem": "params", "Prediction": "theory", "Simulation": "montecarlo", "predict": "theory",
           "predict_contour": "contour", "limits": "theory", "error_rate": "theory", "simulate": "montecarlo"}
 
 __all__ = ["Problem", "Prediction", "Simulation", "predict", "predict_contour", "limits",
-           "error_rate", "simulate", "animations", "classes", "contour", "covariance", "data", "dynamics",
-           "explorer", "filters", "montecarlo", "panels", "params", "plots", "quadrature", "realdata",
-           "results", "ridge", "spectrum", "stopping", "theory"]
+           "error_rate", "simulate", "animations", "chebyshev", "classes", "contour", "covariance", "data",
+           "dynamics", "explorer", "filters", "montecarlo", "panels", "params", "plots", "quadrature",
+           "realdata", "results", "ridge", "spectrum", "stopping", "theory"]
 
 __version__ = "0.1.0"
 

@@ -13,9 +13,15 @@ it once per run with that run's own generator, trains by gradient flow or descen
 
 One eigendecomposition :math:`XX^T/n = U\\Lambda U^T` per run gives every time at once:
 :math:`w(t) = U c(t)` with :math:`c(t) = f_t(\\Lambda)U^Tw_0 + g_t(\\Lambda)U^TXy/n`, and
-all training margins are one product :math:`(X^TU)\\,c(t)` for all :math:`t`.
+all training margins are one product :math:`(X^TU)\\,c(t)` for all :math:`t`.  While
+:math:`\\alpha t\\lambda_{\\max}` is moderate a Chebyshev expansion of the filters is cheaper
+still (:mod:`rmtdyn.chebyshev`: a few dozen products by :math:`XX^T/n` instead of the
+eigendecomposition); its error bound certifies every counted sign, and a run whose sign it
+cannot vouch for is redone by the eigendecomposition.  The errors counted are then the same
+on either path.
 """
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,6 +33,8 @@ from .params import Problem
 from .theory import error_rate
 
 __all__ = ["Draw", "Simulation", "PoolSimulation", "run", "rng_streams", "simulate"]
+
+_EPS = np.finfo(float).eps
 
 
 @dataclass(frozen=True, eq=False)
@@ -246,6 +254,42 @@ def _sample_errors(scores, n1, tau, zero_tau, band=None):
     return _rate(w1 + w2, t1 + t2, n), c1, c2
 
 
+_U32 = 2.0 ** -24  # unit roundoff of float32
+
+
+def _certified_errors(XB, C, X, err, n1):
+    """Pooled and per-class error rates at threshold 0 of the scores ``XB @ C.T`` of an approximate path.
+
+    The product is formed in float32 (half the time of float64); each score is then known
+    within :math:`\\gamma_{q+2}\\|(X^TB)_i\\|\\,\\|C_t\\| + \\|x_i\\|\\,\\mathrm{err}_t` of the exact
+    :math:`x_i^Tw(t)`, and the few scores inside that band are recomputed in float64 (with
+    the float64 band).  Returns ``None`` if a score is still within its band: its sign is not
+    certain, and the caller takes the eigendecomposition.
+    """
+    n, q = XB.shape
+    S = XB.astype(np.float32) @ C.T.astype(np.float32)
+    g = (q + 2) * _U32 / (1 - (q + 2) * _U32)
+    row = math.sqrt(np.einsum("ij,ij->i", XB, XB).max())
+    col = np.sqrt(np.einsum("ij,ij->i", C, C))
+    band64 = math.sqrt(np.einsum("ij,ij->j", X, X).max()) * err + (q + 2) * _EPS * row * col
+    band = np.nextafter((band64 + 1.01 * g * row * col).astype(np.float32), np.float32(np.inf))
+    s1, s2 = S[:n1], S[n1:]
+    above1, below2 = _column_count(s1 > band), _column_count(s2 < -band)
+    unsure = (n1 - above1 - _column_count(s1 < -band)) + (n - n1 - below2 - _column_count(s2 > band))
+    wrong1, wrong2 = above1.astype(np.int64), below2.astype(np.int64)
+    cols = np.flatnonzero(unsure)
+    if cols.size:
+        i, j = np.nonzero(np.abs(S[:, cols]) <= band[cols])
+        j = cols[j]
+        exact = np.einsum("ij,ij->i", XB[i], C[j])
+        if (np.abs(exact) <= band64[j]).any():
+            return None
+        np.add.at(wrong1, j[(i < n1) & (exact > 0)], 1)
+        np.add.at(wrong2, j[(i >= n1) & (exact < 0)], 1)
+    zero = np.zeros(C.shape[0])
+    return (wrong1 + wrong2) / n, _rate(wrong1, zero, n1), _rate(wrong2, zero, n - n1)
+
+
 def _solve(d, t, alpha, gamma, dynamics, method, cache):
     """(basis B or None for the identity, coefficients C (T, q), X^T B, error bound or None): w(t) = B C[t].
 
@@ -266,9 +310,21 @@ def _solve(d, t, alpha, gamma, dynamics, method, cache):
     return None, gradient_flow_expm(d.X, d.y, d.w0, alpha=alpha, t=t, gamma=gamma), d.X.T, None
 
 
-def _band(X, err):
-    """|x_i^T (w_approx - w)| <= max_i ||x_i|| err: the band of uncertain scores, per time."""
-    return None if err is None else np.sqrt(np.einsum("ij,ij->j", X, X).max()) * err
+def _errors(XB, C, X, err, n1, tau, zero_tau):
+    """Error rates (pooled, class 1, class 2) of the samples ``X`` (sorted class -1 first).
+
+    ``err`` (per time) bounds the distance of an approximate path to the exact one; then
+    ``None`` when a score is too close to a threshold for its side to be certain.
+    """
+    if err is None:
+        return _sample_errors(XB @ C.T, n1, tau, zero_tau)
+    if zero_tau:
+        return _certified_errors(XB, C, X, err, n1)
+    # |x_i^T (w_approx - w)| <= max_i ||x_i|| err (+ the float64 product's rounding)
+    band = np.sqrt(np.einsum("ij,ij->j", X, X).max()) * err
+    band = band + (XB.shape[1] + 2) * _EPS * math.sqrt(np.einsum("ij,ij->i", XB, XB).max()) \
+        * np.sqrt(np.einsum("ij,ij->i", C, C))
+    return _sample_errors(XB @ C.T, n1, tau, zero_tau, band)
 
 
 def _one_run(d, t, tau, zero_tau, alpha, gamma, dynamics, method, cache=None):
@@ -277,7 +333,7 @@ def _one_run(d, t, tau, zero_tau, alpha, gamma, dynamics, method, cache=None):
     if order is not None:
         XB = XB[order]
     out = {}
-    train = _sample_errors(XB @ C.T, n1, tau, zero_tau, _band(d.X, err))
+    train = _errors(XB, C, d.X, err, n1, tau, zero_tau)
     if train is None:  # a sign the expansion cannot vouch for: take the eigendecomposition
         return _one_run(d, t, tau, zero_tau, alpha, gamma, dynamics, "eig")
     out["train_error"], out["train_error_c1"], out["train_error_c2"] = train
@@ -299,7 +355,7 @@ def _one_run(d, t, tau, zero_tau, alpha, gamma, dynamics, method, cache=None):
         order_te, m1 = _class_rows(d.y_test)
         Xte, yte = (d.X_test, d.y_test) if order_te is None else (d.X_test[:, order_te], d.y_test[order_te])
         XteB = Xte.T if B is None else Xte.T @ B
-        test = _sample_errors(XteB @ C.T, m1, tau, zero_tau, _band(Xte, err))
+        test = _errors(XteB, C, Xte, err, m1, tau, zero_tau)
         if test is None:
             return _one_run(d, t, tau, zero_tau, alpha, gamma, dynamics, "eig")
         out["test_error"], out["test_error_c1"], out["test_error_c2"] = test
@@ -344,8 +400,12 @@ def run(draw, t, *, runs, rng=None, alpha, gamma=0.0, dynamics="flow", method="a
     gamma : float, default 0.0
         Ridge penalty :math:`\\frac\\gamma2\\|w\\|^2` added to the loss.
     dynamics : {"flow", "gd"}
-    method : {"eig", "iterate"}
-        ``"eig"``: one eigendecomposition per run, all times at once;
+    method : {"auto", "eig", "iterate"}
+        ``"auto"``: per run the cheaper path, all times at once: a Chebyshev expansion
+        of the filters (:func:`rmtdyn.chebyshev.solve`; each counted sign certified by
+        its error bound, or the run is redone by the eigendecomposition) or one
+        eigendecomposition;
+        ``"eig"``: always the eigendecomposition;
         ``"iterate"``: the references :func:`rmtdyn.dynamics.gradient_descent` (GD) or
         :func:`rmtdyn.dynamics.gradient_flow_expm` (flow).
     threshold : float or array_like, shape (T,), default 0.0
@@ -444,8 +504,9 @@ def simulate(problem, t, *, runs, rng=None, seed=None, dynamics="flow", method="
     rng : int, numpy.random.Generator or None
         Source of the run generators (SciPy's convention); ``seed`` is its older name.
     dynamics : {"flow", "gd"}
-    method : {"eig", "iterate"}
-        ``"eig"``: one eigendecomposition per run, all times at once (fast);
+    method : {"auto", "eig", "iterate"}
+        ``"auto"``: the cheaper of a Chebyshev expansion and one eigendecomposition per
+        run, all times at once (:func:`run`); ``"eig"``: always the eigendecomposition;
         ``"iterate"``: the references, :func:`~rmtdyn.dynamics.gradient_descent` (GD) or
         :func:`~rmtdyn.dynamics.gradient_flow_expm` (flow).
     threshold : float or array_like, shape (T,), default 0.0
