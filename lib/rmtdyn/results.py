@@ -14,7 +14,7 @@ import numpy as np
 
 from ._json import Result as _Result, to_jsonable as encode
 
-__all__ = ["Result", "Limits", "Components", "RidgeErrors", "Sigma2Sweep", "OptimalMap", "ClassErrors",
+__all__ = ["Result", "Limits", "Components", "Moments", "RidgeErrors", "Sigma2Sweep", "OptimalMap", "ClassErrors",
            "encode"]
 
 
@@ -72,8 +72,12 @@ class Components(Result):
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class RidgeErrors(Result):
-    """:func:`rmtdyn.theory.ridge_errors`: performance of the ridge estimator per penalty (arrays)."""
+class Moments(Result):
+    """The theorem's four moments and the two error rates they give (arrays).
+
+    The fields that :class:`rmtdyn.theory.Prediction` (per time) and :class:`RidgeErrors`
+    (per penalty) share; see :meth:`rmtdyn.theory.Prediction.from_moments` for their meaning.
+    """
 
     E: np.ndarray
     V: np.ndarray
@@ -81,6 +85,12 @@ class RidgeErrors(Result):
     V_train: np.ndarray
     test_error: np.ndarray
     train_error: np.ndarray
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class RidgeErrors(Moments):
+    """:func:`rmtdyn.theory.ridge_errors`: performance of the ridge estimator per penalty (arrays)."""
+
     gamma: np.ndarray
 
 

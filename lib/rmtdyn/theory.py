@@ -40,7 +40,7 @@ from scipy.special import ndtr
 from . import _checks
 from .params import Problem
 from . import quadrature
-from .results import Components, Limits, Result
+from .results import Components, Limits, Moments
 from .spectrum import mp_stieltjes
 
 
@@ -78,7 +78,7 @@ __all__ = ["Prediction", "predict", "limits", "error_rate", "cauchy_schwarz_boun
 
 
 @dataclass(frozen=True, eq=False)
-class Prediction(Result):
+class Prediction(Moments):
     """Theory at a vector of times (all arrays of shape ``(T,)``).
 
     Attributes
@@ -95,13 +95,7 @@ class Prediction(Result):
         ``"flow"`` or ``"gd"``.
     """
 
-    t: np.ndarray
-    E: np.ndarray
-    V: np.ndarray
-    E_train: np.ndarray
-    V_train: np.ndarray
-    test_error: np.ndarray
-    train_error: np.ndarray
+    t: np.ndarray        # (after the fields of results.Moments)
     dynamics: str = "flow"
 
     @classmethod
