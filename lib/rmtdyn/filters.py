@@ -27,30 +27,34 @@ __all__ = ["filters"]
 
 
 def _on_bulk(y, t, alpha, dynamics):
-    r""":math:`f_t(y)^2` and :math:`g_t(y)` for real ``y > 0`` and finite ``t > 0``, shape (T, N).
+    r""":math:`f_t(y) - 1` and :math:`f_t(y)^2` for real ``y > 0`` and finite ``t > 0``, shape (N, T).
 
     The fast path of :func:`filters` used by the quadrature (no checks, no zero, no
-    infinite time).  For GD, :math:`(1-\alpha y)^k = s\,e^{k\log|1-\alpha y|}` with the sign
-    :math:`s = (-1)^k` when :math:`\alpha y > 1`, and :math:`1 - f` is formed from
-    ``expm1`` on both sides, so no digit is lost near :math:`\alpha y = 0` or 2.
+    infinite time), node-major (one row per node ``y``) so that the moment sums are one
+    matrix product over the nodes; :math:`g_t(y) = -(f_t(y) - 1)/y`.  For GD,
+    :math:`(1-\alpha y)^k = s\,e^{k\log|1-\alpha y|}` with the sign :math:`s = (-1)^k` when
+    :math:`\alpha y > 1`, and :math:`f - 1` is formed from ``expm1`` on both sides, so no
+    digit is lost near :math:`\alpha y = 0` or 2.
     """
-    T = np.asarray(t, dtype=float)[:, None]
+    t = np.asarray(t, dtype=float)
     if dynamics == "flow":
-        em1 = np.expm1((-alpha * T) * y[None, :])
-        f = em1 + 1
-        return f * f, em1 / (-y[None, :])
+        em1 = y[:, None] * (-alpha * t)[None, :]
+        np.expm1(em1, out=em1)
+        f2 = em1 + 1
+        return em1, np.square(f2, out=f2)
     r = alpha * y
     above = r > 1
     with np.errstate(divide="ignore"):
         L = np.where(above, np.log1p(np.where(above, r - 2, 0.0)), np.log1p(-np.where(above, 0.0, r)))
-    em1 = np.expm1(T * L[None, :])
-    f2 = (em1 + 1) ** 2
-    if above.any():
-        odd = (np.fmod(T, 2.0) == 1.0) & above[None, :]
-        one_minus_f = np.where(odd, 2 + em1, -em1)
-    else:
-        one_minus_f = -em1
-    return f2, one_minus_f / y[None, :]
+    em1 = L[:, None] * t[None, :]
+    np.expm1(em1, out=em1)
+    f2 = em1 + 1
+    np.square(f2, out=f2)
+    if above.any():   # f = -(1 + em1) after an odd number of steps: f - 1 = -(2 + em1)
+        odd = np.fmod(t, 2.0) == 1.0
+        rows = em1[above]
+        em1[above] = np.where(odd[None, :], -2 - rows, rows)
+    return em1, f2
 
 
 def filters(x, t, *, alpha, dynamics="flow", gamma=0.0):

@@ -33,6 +33,7 @@ import warnings
 import numpy as np
 
 from . import _checks
+from .filters import _on_bulk
 
 __all__ = ["QuadratureWarning", "bulk_levels", "measure_rule", "bulk_moments", "rule_report", "MAX_LEVEL", "RTOL"]
 
@@ -122,16 +123,58 @@ def measure_rule(problem, level):
     return x, w / (2 * math.pi * (gap + d_hi)), w / (2 * math.pi * c * x)
 
 
-def _moments_at(problem, t, x, d_lo, d_hi, w, dynamics):
-    """Bulk sums (without the step h) of the five moments for times ``t`` on the given nodes."""
-    from .filters import _on_bulk
+_WEIGHTS = {}
+
+
+def _weights(problem, levels):
+    """Nodes and moment weights of the given levels (in that order), cached per (c, mu2, gamma).
+
+    Returns ``y, W, ranges``: ``y`` the nodes shifted by the ridge penalty, ``W`` of shape
+    (5, N) such that, with :math:`q = f_t(y) - 1` (so :math:`g_t = -q/y`), the bulk sums of
+    the five moments (without the step :math:`h`) are ``W[0] @ q``, ``W[1:3] @ q**2`` and
+    ``W[3:5] @ f**2``, and ``ranges`` the slice of the nodes of each level.
+    """
+    key = (problem.c, problem.mu2, problem.gamma, levels)
+    hit = _WEIGHTS.get(key)
+    if hit is not None:
+        return hit
     c, mu2 = problem.c, problem.mu2
+    parts = [bulk_levels(c, level) for level in levels]
+    x, d_lo, d_hi, w = (np.concatenate([p[i] for p in parts]) for i in range(4))
     gap = (mu2 - math.sqrt(c)) ** 2 / mu2        # lambda_s - lambda_+ >= 0, without cancellation
     w_mu = w / (2 * math.pi * (gap + d_hi))      # mu bulk density times the weights
-    w_nu = w / (2 * math.pi * c * x) if x.size else w
-    f2, g = _on_bulk(x + problem.gamma if problem.gamma else x, t, problem.alpha, dynamics)
-    g2 = g * g
-    return np.stack([g @ w_mu, g2 @ w_mu, g2 @ (x * w_mu), f2 @ w_nu, f2 @ (x * w_nu)], axis=-1)
+    w_nu = w / (2 * math.pi * c * x)
+    y = x + problem.gamma if problem.gamma else x
+    yy = y * y
+    W = np.stack([-w_mu / y, w_mu / yy, (x * w_mu) / yy, w_nu, x * w_nu])
+    ends = np.cumsum([0] + [p[0].size for p in parts])
+    out = (y, W, list(zip(ends[:-1].tolist(), ends[1:].tolist())))
+    if len(_WEIGHTS) > 256:
+        _WEIGHTS.clear()
+    _WEIGHTS[key] = out
+    return out
+
+
+_BLOCK = 256   # times per block: the (nodes x times) arrays of a block stay in the CPU cache
+
+
+def _level_sums(problem, t, levels, dynamics):
+    """Bulk sums (without the step h) of the five moments at times ``t``, one (5, T) array per level.
+
+    The filters are evaluated once on the nodes of all the given levels, a block of times at
+    a time; each level's sums are then matrix products over its own nodes.
+    """
+    y, W, ranges = _weights(problem, levels)
+    out = [np.empty((5, t.size)) for _ in ranges]
+    for start in range(0, t.size, _BLOCK):
+        cols = slice(start, start + _BLOCK)
+        q, f2 = _on_bulk(y, t[cols], problem.alpha, dynamics)
+        q2 = np.square(q)
+        for s, (a, b) in zip(out, ranges):
+            s[0, cols] = W[0, a:b] @ q[a:b]
+            s[1:3, cols] = W[1:3, a:b] @ q2[a:b]
+            s[3:5, cols] = W[3:5, a:b] @ f2[a:b]
+    return out
 
 
 def bulk_moments(problem, t, *, dynamics="flow", rtol=RTOL, max_level=MAX_LEVEL, sigma2=None,
@@ -166,38 +209,57 @@ def bulk_moments(problem, t, *, dynamics="flow", rtol=RTOL, max_level=MAX_LEVEL,
     ls = problem.spike
     w_s = max(0.0, mu2 * mu2 - c) / mu2
     atom0 = max(0.0, 1 - 1 / c)
-    from .filters import _on_bulk
     gamma = problem.gamma
-    gs = _on_bulk(np.array([ls + gamma]), t, problem.alpha, dynamics)[1][:, 0] if w_s > 0 else np.zeros(T)
-    f02 = _on_bulk(np.array([gamma]), t, problem.alpha, dynamics)[0][:, 0] if gamma > 0 else np.ones(T)
-    def totals(m):   # E, V, V_train from the bulk moments (shape (..., 5))
-        E = m[..., 0] + w_s * gs_a
-        V = k * (m[..., 1] + w_s * gs_a ** 2) + s2 * (m[..., 3] + atom0 * f0_a)
-        Vtr = k * (m[..., 2] + w_s * ls * gs_a ** 2) + s2 * m[..., 4]
-        return np.stack([E, V, Vtr], axis=-1)
+    if w_s > 0:
+        y_s = np.array([ls + gamma])
+        gs = -_on_bulk(y_s, t, problem.alpha, dynamics)[0][0] / y_s[0]
+    else:
+        gs = np.zeros(T)
+    f02 = _on_bulk(np.array([gamma]), t, problem.alpha, dynamics)[1][0] if gamma > 0 else np.ones(T)
+    # the atoms' parts of E, V, V_train (the bulk sums are added at each level)
+    sp_E = w_s * gs
+    sp_V = w_s * gs ** 2
+    sp_0 = atom0 * f02
+    sp_Vtr = w_s * ls * gs ** 2
 
-    sums = np.zeros((T, 5))
-    prev = np.full((T, 3), np.nan)
-    out = np.zeros((T, 5))
+    out = np.zeros((5, T))
+    prev = np.full((3, T), np.nan)
     err = np.full(T, np.inf)
     lev = np.full(T, -1)
     active = np.arange(T)
+    sums = np.zeros((5, T))
+    ahead = None      # the next level's sums, computed with this one (no time stops at level 0)
     for level in range(max_level + 1):
-        x, d_lo, d_hi, wl = bulk_levels(c, level)
-        sums[active] += _moments_at(problem, t[active], x, d_lo, d_hi, wl, dynamics)
+        if ahead is not None:
+            sums += ahead
+            ahead = None
+        elif level == 0 and max_level > 0:
+            s0, ahead = _level_sums(problem, t, (0, 1), dynamics)
+            sums += s0
+        else:
+            sums += _level_sums(problem, t[active], (level,), dynamics)[0]
         h = _H0 / 2 ** level
-        cur = sums[active] * h
-        gs_a, f0_a = gs[active], f02[active]
-        tot = totals(cur)
+        cur = sums * h
+        m0, m1, m2, m3, m4 = cur
+        E = m0 + sp_E[active]
+        V = k * (m1 + sp_V[active]) + s2 * (m3 + sp_0[active])
+        Vtr = k * (m2 + sp_Vtr[active]) + s2 * m4
         with np.errstate(invalid="ignore", divide="ignore"):
-            r = np.max(np.abs(tot - prev[active]) / np.abs(tot), axis=1)
+            r = np.maximum(np.maximum(np.abs(E - prev[0, active]) / np.abs(E),
+                                      np.abs(V - prev[1, active]) / np.abs(V)),
+                           np.abs(Vtr - prev[2, active]) / np.abs(Vtr))
         est = np.where(r < 1e-3, np.maximum(10 * r * r, 1e-16), np.inf)
-        out[active] = cur
+        out[:, active] = cur
         err[active] = est
         lev[active] = level
-        prev[active] = tot
+        prev[0, active], prev[1, active], prev[2, active] = E, V, Vtr
         done = est <= rtol
-        active = active[~done]
+        if done.any():
+            keep = ~done
+            active = active[keep]
+            sums = sums[:, keep]
+            if ahead is not None:
+                ahead = ahead[:, keep]
         if active.size == 0:
             break
     if active.size:
@@ -208,6 +270,7 @@ def bulk_moments(problem, t, *, dynamics="flow", rtol=RTOL, max_level=MAX_LEVEL,
             f"(requested {rtol:.0e}) at t={t[worst]:.6g} ({dynamics}, c={c:g}, mu2={mu2:g}, "
             f"sigma2={s2:g}, alpha={problem.alpha:g}, gamma={problem.gamma:g}); "
             f"{active.size} of {T} times affected", QuadratureWarning, stacklevel=3)
+    out = out.T
     if _extras:
         return out, err, lev, gs, f02
     return out, err, lev
