@@ -130,9 +130,9 @@ def _weights(problem, levels):
     """Nodes and moment weights of the given levels (in that order), cached per (c, mu2, gamma).
 
     Returns ``y, W, ranges``: ``y`` the nodes shifted by the ridge penalty, ``W`` of shape
-    (5, N) such that, with :math:`q = f_t(y) - 1` (so :math:`g_t = -q/y`), the bulk sums of
-    the five moments (without the step :math:`h`) are ``W[0] @ q``, ``W[1:3] @ q**2`` and
-    ``W[3:5] @ f**2``, and ``ranges`` the slice of the nodes of each level.
+    (3, 2, N) and ``ranges`` the slice of the nodes of each level.  With :math:`q = f_t(y) - 1`
+    (so :math:`g_t = -q/y`), ``W @ [q, q**2, f**2]`` are the bulk sums (without the step
+    :math:`h`) ``[[m0, 0], [m1, m2], [m3, m4]]`` of the five moments of :func:`bulk_moments`.
     """
     key = (problem.c, problem.mu2, problem.gamma, levels)
     hit = _WEIGHTS.get(key)
@@ -146,34 +146,38 @@ def _weights(problem, levels):
     w_nu = w / (2 * math.pi * c * x)
     y = x + problem.gamma if problem.gamma else x
     yy = y * y
-    W = np.stack([-w_mu / y, w_mu / yy, (x * w_mu) / yy, w_nu, x * w_nu])
-    ends = np.cumsum([0] + [p[0].size for p in parts])
-    out = (y, W, list(zip(ends[:-1].tolist(), ends[1:].tolist())))
+    W = np.array([[-w_mu / y, np.zeros_like(y)], [w_mu / yy, (x * w_mu) / yy], [w_nu, x * w_nu]])
+    ends = np.cumsum([0] + [p[0].size for p in parts]).tolist()
+    out = (y, W, list(zip(ends[:-1], ends[1:])))
     if len(_WEIGHTS) > 256:
         _WEIGHTS.clear()
     _WEIGHTS[key] = out
     return out
 
 
-_BLOCK = 256   # times per block: the (nodes x times) arrays of a block stay in the CPU cache
+_BLOCK = 2 ** 17   # (nodes x times) values per block of times: ~1 MB per array, whatever the level
+_MOMENTS = [0, 2, 3, 4, 5]   # the rows of the moments in W @ [q, q**2, f**2], flattened
 
 
 def _level_sums(problem, t, levels, dynamics):
-    """Bulk sums (without the step h) of the five moments at times ``t``, one (5, T) array per level.
+    """Bulk sums (without the step h) at times ``t``: one (6, T) array per level (rows ``_MOMENTS``).
 
     The filters are evaluated once on the nodes of all the given levels, a block of times at
-    a time; each level's sums are then matrix products over its own nodes.
+    a time; each level's sums are then one matrix product over its own nodes.
     """
     y, W, ranges = _weights(problem, levels)
-    out = [np.empty((5, t.size)) for _ in ranges]
-    for start in range(0, t.size, _BLOCK):
-        cols = slice(start, start + _BLOCK)
-        q, f2 = _on_bulk(y, t[cols], problem.alpha, dynamics)
-        q2 = np.square(q)
+    T = t.size
+    out = [np.empty((6, T)) for _ in ranges]
+    B = max(1, _BLOCK // y.size)
+    Z = np.empty((3, y.size, min(T, B)))
+    for start in range(0, T, B):
+        cols = slice(start, start + B)
+        tb = t[cols]
+        Zb = Z[:, :, :tb.size]
+        _on_bulk(y, tb, problem.alpha, dynamics, out=Zb[::2])   # f - 1 and f^2
+        np.square(Zb[0], out=Zb[1])
         for s, (a, b) in zip(out, ranges):
-            s[0, cols] = W[0, a:b] @ q[a:b]
-            s[1:3, cols] = W[1:3, a:b] @ q2[a:b]
-            s[3:5, cols] = W[3:5, a:b] @ f2[a:b]
+            s[:, cols] = (W[:, :, a:b] @ Zb[:, a:b]).reshape(6, -1)
     return out
 
 
@@ -212,56 +216,52 @@ def bulk_moments(problem, t, *, dynamics="flow", rtol=RTOL, max_level=MAX_LEVEL,
     gamma = problem.gamma
     if w_s > 0:
         y_s = np.array([ls + gamma])
-        gs = -_on_bulk(y_s, t, problem.alpha, dynamics)[0][0] / y_s[0]
+        gs = -_on_bulk(y_s, t, problem.alpha, dynamics)[0, 0] / y_s[0]
     else:
         gs = np.zeros(T)
-    f02 = _on_bulk(np.array([gamma]), t, problem.alpha, dynamics)[1][0] if gamma > 0 else np.ones(T)
-    # the atoms' parts of E, V, V_train (the bulk sums are added at each level)
-    sp_E = w_s * gs
-    sp_V = w_s * gs ** 2
-    sp_0 = atom0 * f02
-    sp_Vtr = w_s * ls * gs ** 2
+    f02 = _on_bulk(np.array([gamma]), t, problem.alpha, dynamics)[1, 0] if gamma > 0 else np.ones(T)
+    # the atoms' parts of E, V (signal and initialisation) and V_train
+    atoms = np.array([w_s * gs, w_s * gs ** 2, atom0 * f02, w_s * ls * gs ** 2])
 
-    out = np.zeros((5, T))
-    prev = np.full((3, T), np.nan)
+    out = np.empty((5, T))
     err = np.full(T, np.inf)
-    lev = np.full(T, -1)
-    active = np.arange(T)
-    sums = np.zeros((5, T))
-    ahead = None      # the next level's sums, computed with this one (no time stops at level 0)
+    lev = np.empty(T, dtype=int)
+    active = np.arange(T)      # the times still being refined
+    sums = ahead = prev = None
     for level in range(max_level + 1):
         if ahead is not None:
-            sums += ahead
-            ahead = None
-        elif level == 0 and max_level > 0:
-            s0, ahead = _level_sums(problem, t, (0, 1), dynamics)
-            sums += s0
+            sums, ahead = sums + ahead, None
+        elif level == 0 and max_level > 0:   # no time stops at level 0: level 1 comes with it
+            sums, ahead = _level_sums(problem, t, (0, 1), dynamics)
         else:
-            sums += _level_sums(problem, t[active], (level,), dynamics)[0]
-        h = _H0 / 2 ** level
-        cur = sums * h
-        m0, m1, m2, m3, m4 = cur
-        E = m0 + sp_E[active]
-        V = k * (m1 + sp_V[active]) + s2 * (m3 + sp_0[active])
-        Vtr = k * (m2 + sp_Vtr[active]) + s2 * m4
-        with np.errstate(invalid="ignore", divide="ignore"):
-            r = np.maximum(np.maximum(np.abs(E - prev[0, active]) / np.abs(E),
-                                      np.abs(V - prev[1, active]) / np.abs(V)),
-                           np.abs(Vtr - prev[2, active]) / np.abs(Vtr))
-        est = np.where(r < 1e-3, np.maximum(10 * r * r, 1e-16), np.inf)
-        out[:, active] = cur
-        err[active] = est
-        lev[active] = level
-        prev[0, active], prev[1, active], prev[2, active] = E, V, Vtr
+            more = _level_sums(problem, t[active], (level,), dynamics)[0]
+            sums = more if sums is None else sums + more
+        cur = sums * (_H0 / 2 ** level)
+        m0, _, m1, m2, m3, m4 = cur
+        a_E, a_V, a_0, a_Vtr = atoms if active.size == T else atoms[:, active]
+        tot = np.empty((3, active.size))      # E, V, V_train
+        tot[0] = m0 + a_E
+        tot[1] = k * (m1 + a_V) + s2 * (m3 + a_0)
+        tot[2] = k * (m2 + a_Vtr) + s2 * m4
+        if prev is None:
+            est = np.full(active.size, np.inf)
+        else:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                r = (np.abs(tot - prev) / np.abs(tot)).max(axis=0)
+            est = np.where(r < 1e-3, np.maximum(10 * r * r, 1e-16), np.inf)
         done = est <= rtol
+        if level == max_level or done.all():
+            out[:, active], err[active], lev[active] = cur[_MOMENTS], est, level
+            active = active[~done]
+            break
         if done.any():
+            stop = active[done]
+            out[:, stop], err[stop], lev[stop] = cur[_MOMENTS][:, done], est[done], level
             keep = ~done
-            active = active[keep]
-            sums = sums[:, keep]
+            active, sums, tot = active[keep], sums[:, keep], tot[:, keep]
             if ahead is not None:
                 ahead = ahead[:, keep]
-        if active.size == 0:
-            break
+        prev = tot
     if active.size:
         worst = active[np.argmax(err[active])]
         reached = f"{err[worst]:.1e}" if np.isfinite(err[worst]) else "above 1e-03"
