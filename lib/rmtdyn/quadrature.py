@@ -24,7 +24,9 @@ square-root edges of the densities (even the :math:`1/\\sqrt x` of :math:`\\nu` 
 are computed without cancellation, down to :math:`10^{-37}`.  Halving :math:`h` keeps the
 old nodes, so every level reuses the previous one, and the difference of two levels is
 an a-posteriori error estimate.  Each time is refined on its own until the estimate
-meets the tolerance; times that need the same level are evaluated together.
+meets the tolerance; times that need the same level are evaluated together: the filters
+at those times on the level's nodes form one array, and the five moments are one matrix
+product of it with the weights.
 """
 
 import math
@@ -140,7 +142,7 @@ def _weights(problem, levels):
         return hit
     c, mu2 = problem.c, problem.mu2
     parts = [bulk_levels(c, level) for level in levels]
-    x, d_lo, d_hi, w = (np.concatenate([p[i] for p in parts]) for i in range(4))
+    x, _, d_hi, w = (np.concatenate([p[i] for p in parts]) for i in range(4))
     gap = (mu2 - math.sqrt(c)) ** 2 / mu2        # lambda_s - lambda_+ >= 0, without cancellation
     w_mu = w / (2 * math.pi * (gap + d_hi))      # mu bulk density times the weights
     w_nu = w / (2 * math.pi * c * x)
