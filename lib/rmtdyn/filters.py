@@ -26,31 +26,38 @@ from . import _checks
 __all__ = ["filters"]
 
 
-def _on_bulk(y, t, alpha, dynamics):
-    r""":math:`f_t(y)^2` and :math:`g_t(y)` for real ``y > 0`` and finite ``t > 0``, shape (T, N).
+def _on_bulk(y, t, alpha, dynamics, out=None):
+    r""":math:`f_t(y) - 1` and :math:`f_t(y)^2` for real ``y > 0`` and finite ``t > 0``, shape (2, N, T).
 
     The fast path of :func:`filters` used by the quadrature (no checks, no zero, no
-    infinite time).  For GD, :math:`(1-\alpha y)^k = s\,e^{k\log|1-\alpha y|}` with the sign
-    :math:`s = (-1)^k` when :math:`\alpha y > 1`, and :math:`1 - f` is formed from
-    ``expm1`` on both sides, so no digit is lost near :math:`\alpha y = 0` or 2.
+    infinite time), node-major (one row per node ``y``) so that the moment sums are
+    matrix products over the nodes; :math:`g_t(y) = -(f_t(y) - 1)/y`.  ``out`` (shape
+    (2, N, T)) receives the result.  For GD,
+    :math:`(1-\alpha y)^k = s\,e^{k\log|1-\alpha y|}` with the sign :math:`s = (-1)^k` when
+    :math:`\alpha y > 1`, and :math:`f - 1` is formed from ``expm1`` on both sides, so no
+    digit is lost near :math:`\alpha y = 0` or 2.
     """
-    T = np.asarray(t, dtype=float)[:, None]
+    t = np.asarray(t, dtype=float)
+    if out is None:
+        out = np.empty((2, y.size, t.size))
+    q, f2 = out
     if dynamics == "flow":
-        em1 = np.expm1((-alpha * T) * y[None, :])
-        f = em1 + 1
-        return f * f, em1 / (-y[None, :])
-    r = alpha * y
-    above = r > 1
-    with np.errstate(divide="ignore"):
-        L = np.where(above, np.log1p(np.where(above, r - 2, 0.0)), np.log1p(-np.where(above, 0.0, r)))
-    em1 = np.expm1(T * L[None, :])
-    f2 = (em1 + 1) ** 2
-    if above.any():
-        odd = (np.fmod(T, 2.0) == 1.0) & above[None, :]
-        one_minus_f = np.where(odd, 2 + em1, -em1)
+        np.multiply(y[:, None], (-alpha * t)[None, :], out=q)
+        above = None
     else:
-        one_minus_f = -em1
-    return f2, one_minus_f / y[None, :]
+        r = alpha * y
+        above = r > 1
+        with np.errstate(divide="ignore"):
+            L = np.where(above, np.log1p(np.where(above, r - 2, 0.0)), np.log1p(-np.where(above, 0.0, r)))
+        np.multiply(L[:, None], t[None, :], out=q)
+    np.expm1(q, out=q)
+    np.add(q, 1, out=f2)
+    np.square(f2, out=f2)
+    if above is not None and above.any():   # f = -(1 + em1) after an odd number of steps: f - 1 = -(2 + em1)
+        odd = np.fmod(t, 2.0) == 1.0
+        rows = q[above]
+        q[above] = np.where(odd[None, :], -2 - rows, rows)
+    return out
 
 
 def filters(x, t, *, alpha, dynamics="flow", gamma=0.0):

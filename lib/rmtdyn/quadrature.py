@@ -24,7 +24,9 @@ square-root edges of the densities (even the :math:`1/\\sqrt x` of :math:`\\nu` 
 are computed without cancellation, down to :math:`10^{-37}`.  Halving :math:`h` keeps the
 old nodes, so every level reuses the previous one, and the difference of two levels is
 an a-posteriori error estimate.  Each time is refined on its own until the estimate
-meets the tolerance; times that need the same level are evaluated together.
+meets the tolerance; times that need the same level are evaluated together: the filters
+at those times on the level's nodes form one array, and the five moments are one matrix
+product of it with the weights.
 """
 
 import math
@@ -33,6 +35,7 @@ import warnings
 import numpy as np
 
 from . import _checks
+from .filters import _on_bulk
 
 __all__ = ["QuadratureWarning", "bulk_levels", "measure_rule", "bulk_moments", "rule_report", "MAX_LEVEL", "RTOL"]
 
@@ -122,16 +125,62 @@ def measure_rule(problem, level):
     return x, w / (2 * math.pi * (gap + d_hi)), w / (2 * math.pi * c * x)
 
 
-def _moments_at(problem, t, x, d_lo, d_hi, w, dynamics):
-    """Bulk sums (without the step h) of the five moments for times ``t`` on the given nodes."""
-    from .filters import _on_bulk
+_WEIGHTS = {}
+
+
+def _weights(problem, levels):
+    """Nodes and moment weights of the given levels (in that order), cached per (c, mu2, gamma).
+
+    Returns ``y, W, ranges``: ``y`` the nodes shifted by the ridge penalty, ``W`` of shape
+    (3, 2, N) and ``ranges`` the slice of the nodes of each level.  With :math:`q = f_t(y) - 1`
+    (so :math:`g_t = -q/y`), ``W @ [q, q**2, f**2]`` are the bulk sums (without the step
+    :math:`h`) ``[[m0, 0], [m1, m2], [m3, m4]]`` of the five moments of :func:`bulk_moments`.
+    """
+    key = (problem.c, problem.mu2, problem.gamma, levels)
+    hit = _WEIGHTS.get(key)
+    if hit is not None:
+        return hit
     c, mu2 = problem.c, problem.mu2
+    parts = [bulk_levels(c, level) for level in levels]
+    x, _, d_hi, w = (np.concatenate([p[i] for p in parts]) for i in range(4))
     gap = (mu2 - math.sqrt(c)) ** 2 / mu2        # lambda_s - lambda_+ >= 0, without cancellation
     w_mu = w / (2 * math.pi * (gap + d_hi))      # mu bulk density times the weights
-    w_nu = w / (2 * math.pi * c * x) if x.size else w
-    f2, g = _on_bulk(x + problem.gamma if problem.gamma else x, t, problem.alpha, dynamics)
-    g2 = g * g
-    return np.stack([g @ w_mu, g2 @ w_mu, g2 @ (x * w_mu), f2 @ w_nu, f2 @ (x * w_nu)], axis=-1)
+    w_nu = w / (2 * math.pi * c * x)
+    y = x + problem.gamma if problem.gamma else x
+    yy = y * y
+    W = np.array([[-w_mu / y, np.zeros_like(y)], [w_mu / yy, (x * w_mu) / yy], [w_nu, x * w_nu]])
+    ends = np.cumsum([0] + [p[0].size for p in parts]).tolist()
+    out = (y, W, list(zip(ends[:-1], ends[1:])))
+    if len(_WEIGHTS) > 256:
+        _WEIGHTS.clear()
+    _WEIGHTS[key] = out
+    return out
+
+
+_BLOCK = 2 ** 17   # (nodes x times) values per block of times: ~1 MB per array, whatever the level
+_MOMENTS = [0, 2, 3, 4, 5]   # the rows of the moments in W @ [q, q**2, f**2], flattened
+
+
+def _level_sums(problem, t, levels, dynamics):
+    """Bulk sums (without the step h) at times ``t``: one (6, T) array per level (rows ``_MOMENTS``).
+
+    The filters are evaluated once on the nodes of all the given levels, a block of times at
+    a time; each level's sums are then one matrix product over its own nodes.
+    """
+    y, W, ranges = _weights(problem, levels)
+    T = t.size
+    out = [np.empty((6, T)) for _ in ranges]
+    B = max(1, _BLOCK // y.size)
+    Z = np.empty((3, y.size, min(T, B)))
+    for start in range(0, T, B):
+        cols = slice(start, start + B)
+        tb = t[cols]
+        Zb = Z[:, :, :tb.size]
+        _on_bulk(y, tb, problem.alpha, dynamics, out=Zb[::2])   # f - 1 and f^2
+        np.square(Zb[0], out=Zb[1])
+        for s, (a, b) in zip(out, ranges):
+            s[:, cols] = (W[:, :, a:b] @ Zb[:, a:b]).reshape(6, -1)
+    return out
 
 
 def bulk_moments(problem, t, *, dynamics="flow", rtol=RTOL, max_level=MAX_LEVEL, sigma2=None,
@@ -166,40 +215,55 @@ def bulk_moments(problem, t, *, dynamics="flow", rtol=RTOL, max_level=MAX_LEVEL,
     ls = problem.spike
     w_s = max(0.0, mu2 * mu2 - c) / mu2
     atom0 = max(0.0, 1 - 1 / c)
-    from .filters import _on_bulk
     gamma = problem.gamma
-    gs = _on_bulk(np.array([ls + gamma]), t, problem.alpha, dynamics)[1][:, 0] if w_s > 0 else np.zeros(T)
-    f02 = _on_bulk(np.array([gamma]), t, problem.alpha, dynamics)[0][:, 0] if gamma > 0 else np.ones(T)
-    def totals(m):   # E, V, V_train from the bulk moments (shape (..., 5))
-        E = m[..., 0] + w_s * gs_a
-        V = k * (m[..., 1] + w_s * gs_a ** 2) + s2 * (m[..., 3] + atom0 * f0_a)
-        Vtr = k * (m[..., 2] + w_s * ls * gs_a ** 2) + s2 * m[..., 4]
-        return np.stack([E, V, Vtr], axis=-1)
+    if w_s > 0:
+        y_s = np.array([ls + gamma])
+        gs = -_on_bulk(y_s, t, problem.alpha, dynamics)[0, 0] / y_s[0]
+    else:
+        gs = np.zeros(T)
+    f02 = _on_bulk(np.array([gamma]), t, problem.alpha, dynamics)[1, 0] if gamma > 0 else np.ones(T)
+    # the atoms' parts of E, V (signal and initialisation) and V_train
+    atoms = np.array([w_s * gs, w_s * gs ** 2, atom0 * f02, w_s * ls * gs ** 2])
 
-    sums = np.zeros((T, 5))
-    prev = np.full((T, 3), np.nan)
-    out = np.zeros((T, 5))
+    out = np.empty((5, T))
     err = np.full(T, np.inf)
-    lev = np.full(T, -1)
-    active = np.arange(T)
+    lev = np.empty(T, dtype=int)
+    active = np.arange(T)      # the times still being refined
+    sums = ahead = prev = None
     for level in range(max_level + 1):
-        x, d_lo, d_hi, wl = bulk_levels(c, level)
-        sums[active] += _moments_at(problem, t[active], x, d_lo, d_hi, wl, dynamics)
-        h = _H0 / 2 ** level
-        cur = sums[active] * h
-        gs_a, f0_a = gs[active], f02[active]
-        tot = totals(cur)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            r = np.max(np.abs(tot - prev[active]) / np.abs(tot), axis=1)
-        est = np.where(r < 1e-3, np.maximum(10 * r * r, 1e-16), np.inf)
-        out[active] = cur
-        err[active] = est
-        lev[active] = level
-        prev[active] = tot
+        if ahead is not None:
+            sums, ahead = sums + ahead, None
+        elif level == 0 and max_level > 0:   # no time stops at level 0: level 1 comes with it
+            sums, ahead = _level_sums(problem, t, (0, 1), dynamics)
+        else:
+            more = _level_sums(problem, t[active], (level,), dynamics)[0]
+            sums = more if sums is None else sums + more
+        cur = sums * (_H0 / 2 ** level)
+        m0, _, m1, m2, m3, m4 = cur
+        a_E, a_V, a_0, a_Vtr = atoms if active.size == T else atoms[:, active]
+        tot = np.empty((3, active.size))      # E, V, V_train
+        tot[0] = m0 + a_E
+        tot[1] = k * (m1 + a_V) + s2 * (m3 + a_0)
+        tot[2] = k * (m2 + a_Vtr) + s2 * m4
+        if prev is None:
+            est = np.full(active.size, np.inf)
+        else:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                r = (np.abs(tot - prev) / np.abs(tot)).max(axis=0)
+            est = np.where(r < 1e-3, np.maximum(10 * r * r, 1e-16), np.inf)
         done = est <= rtol
-        active = active[~done]
-        if active.size == 0:
+        if level == max_level or done.all():
+            out[:, active], err[active], lev[active] = cur[_MOMENTS], est, level
+            active = active[~done]
             break
+        if done.any():
+            stop = active[done]
+            out[:, stop], err[stop], lev[stop] = cur[_MOMENTS][:, done], est[done], level
+            keep = ~done
+            active, sums, tot = active[keep], sums[:, keep], tot[:, keep]
+            if ahead is not None:
+                ahead = ahead[:, keep]
+        prev = tot
     if active.size:
         worst = active[np.argmax(err[active])]
         reached = f"{err[worst]:.1e}" if np.isfinite(err[worst]) else "above 1e-03"
@@ -208,6 +272,7 @@ def bulk_moments(problem, t, *, dynamics="flow", rtol=RTOL, max_level=MAX_LEVEL,
             f"(requested {rtol:.0e}) at t={t[worst]:.6g} ({dynamics}, c={c:g}, mu2={mu2:g}, "
             f"sigma2={s2:g}, alpha={problem.alpha:g}, gamma={problem.gamma:g}); "
             f"{active.size} of {T} times affected", QuadratureWarning, stacklevel=3)
+    out = out.T
     if _extras:
         return out, err, lev, gs, f02
     return out, err, lev
