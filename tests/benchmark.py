@@ -103,7 +103,7 @@ def covariance_mnist():
     print(f"  split form (ellipse + parabolas)    {t_new:7.2f} s   {t_old / t_new:5.1f} x   max rel diff = {gap:.1e}")
 
 
-def simulation(p=256, n=512, steps=1000, runs=50, loop_runs=3, seed=0):
+def simulation(p=256, n=512, steps=1000, runs=50, rounds=5, seed=0):
     """The Monte-Carlo runner against per-step GD loops, per run, on the same draws.
 
     Every side sees the same training set and the same held-out test set (n_test = n) in
@@ -114,8 +114,9 @@ def simulation(p=256, n=512, steps=1000, runs=50, loop_runs=3, seed=0):
     (tests/naive.rebuilt_hessian_gd_loop, the issue's baseline).  The errors must agree
     exactly (they count the same signs).  rd.simulate (exact Gaussian test error, no test
     set) is timed too.  Every side runs on one BLAS thread and is timed in CPU seconds of
-    this process (time.process_time), which a machine shared with other work disturbs far
-    less than wall-clock time.
+    this process (time.process_time).  The sides are timed in turn within each of
+    ``rounds`` rounds (a virtual machine's speed drifts by tens of per cent over a minute);
+    each ratio is the median over the rounds of the ratio within a round.
     """
     from threadpoolctl import threadpool_limits
     cpu = time.process_time
@@ -127,42 +128,58 @@ def simulation(p=256, n=512, steps=1000, runs=50, loop_runs=3, seed=0):
         X_test, y_test, _ = rd.data.sample(ps, rng=rng)
         return rd.montecarlo.Draw(X=X, y=y, w0=w0, X_test=X_test, y_test=y_test)
 
-    def timed_run(method):
-        return best_of(lambda: rd.montecarlo.run(draw, k, runs=runs, rng=seed, alpha=ps.alpha, dynamics="gd",
-                                                 method=method), repeat=3, clock=cpu)
-    (t_run, sim), (t_eig, _) = timed_run("auto"), timed_run("eig")
-    t_gauss, _ = best_of(lambda: rd.simulate(ps, k, runs=runs, rng=seed, dynamics="gd"), repeat=3, clock=cpu)
-    t_gauss_eig, _ = best_of(lambda: rd.simulate(ps, k, runs=runs, rng=seed, dynamics="gd", method="eig"),
-                             repeat=3, clock=cpu)
+    def loop(fn, r):  # run r of the same streams as the runner's
+        d = draw(rd.montecarlo.rng_streams(seed, r + 1)[r])
+        return fn(d.X, d.y, d.X_test, d.y_test, d.w0, ps.alpha, steps)
 
-    def loop(fn, n_runs):
-        out = []
-        for rng in rd.montecarlo.rng_streams(seed, n_runs):
-            d = draw(rng)
-            out.append(fn(d.X, d.y, d.X_test, d.y_test, d.w0, ps.alpha, steps))
-        return out
-    with threadpool_limits(limits=1, user_api="blas"):
-        t_loop, ref = best_of(lambda: loop(naive.gd_loop_held_out, loop_runs), repeat=2, clock=cpu)
-        t_nb, ref_nb = best_of(lambda: loop(naive.rebuilt_hessian_gd_loop, 2), repeat=2, clock=cpu)
-    diff = max(max(np.abs(sim.test_error[r] - ref[r][0]).max(), np.abs(sim.train_error[r] - ref[r][1]).max())
-               for r in range(loop_runs))
-    diff_nb = max(max(np.abs(sim.test_error[r] - ref_nb[r][0]).max(),
-                      np.abs(sim.train_error[r] - ref_nb[r][1]).max()) for r in range(2))
-    per_nb, per_loop = t_nb / 2, t_loop / loop_runs
-    per_run, per_eig, per_gauss, per_gauss_eig = t_run / runs, t_eig / runs, t_gauss / runs, t_gauss_eig / runs
+    def timed(fn):
+        t0 = cpu()
+        out = fn()
+        return cpu() - t0, out
+
+    sides = {
+        "auto": lambda: rd.montecarlo.run(draw, k, runs=runs, rng=seed, alpha=ps.alpha, dynamics="gd"),
+        "eig": lambda: rd.montecarlo.run(draw, k, runs=runs, rng=seed, alpha=ps.alpha, dynamics="gd",
+                                         method="eig"),
+        "gauss": lambda: rd.simulate(ps, k, runs=runs, rng=seed, dynamics="gd"),
+        "gauss_eig": lambda: rd.simulate(ps, k, runs=runs, rng=seed, dynamics="gd", method="eig"),
+    }
+    per = {name: [] for name in (*sides, "notebooks", "plain", "draws")}
+    diff = 0.0
+    for rnd in range(rounds):
+        for name, fn in sides.items():
+            dt, out = timed(fn)
+            per[name].append(dt / runs)
+            if name == "auto":
+                sim = out
+        with threadpool_limits(limits=1, user_api="blas"):
+            r = rnd % runs
+            for name, fn in (("notebooks", naive.rebuilt_hessian_gd_loop), ("plain", naive.gd_loop_held_out)):
+                dt, (test, train) = timed(lambda: loop(fn, r))
+                per[name].append(dt)
+                diff = max(diff, np.abs(sim.test_error[r] - test).max(), np.abs(sim.train_error[r] - train).max())
+        dt, _ = timed(lambda: [draw(g) for g in rd.montecarlo.rng_streams(seed, runs)])
+        per["draws"].append(dt / runs)
+    med = {name: float(np.median(v)) for name, v in per.items()}
+
+    def ratio(base, name):
+        return float(np.median(np.array(per[base]) / np.array(per[name])))
     print(f"\nSimulation, p={p} n={n}, GD steps 1..{steps}, training + test error at every step, "
-          "CPU time per run (one BLAS thread)")
-    print(f"  loop rebuilding XX^T/n each step (the notebooks')      {per_nb * 1e3:8.1f} ms   "
-          f"(best of 2 x 2 runs)   max |error diff| = {diff_nb:.1e}")
-    print(f"  plain per-step GD loop (held-out test set, n_test = n)  {per_loop * 1e3:8.1f} ms   "
-          f"(best of 2 x {loop_runs} runs)   max |error diff| = {diff:.1e}")
-    print("  rmtdyn.montecarlo.run, same draws and test set:                  vs notebooks' loop   vs plain loop")
-    for name, per in (("default path (Chebyshev when cheaper)", per_run), ("eigendecomposition forced", per_eig)):
-        print(f"    {name:44s} {per * 1e3:7.1f} ms   {per_nb / per:7.0f} x   {per_loop / per:10.1f} x")
+          f"CPU time per run (one BLAS thread), median of {rounds} rounds")
+    print(f"  loop rebuilding XX^T/n each step (the notebooks')     {med['notebooks'] * 1e3:8.1f} ms")
+    print(f"  plain per-step GD loop (held-out test set, n_test = n) {med['plain'] * 1e3:8.1f} ms   "
+          f"max |error diff| with the runner = {diff:.1e}")
+    print("  rmtdyn.montecarlo.run, same draws and test set:         vs notebooks' loop   vs plain loop")
+    rows = (("default path (Chebyshev when cheaper)", "auto"), ("eigendecomposition forced", "eig"))
+    for label, name in rows:
+        print(f"    {label:40s} {med[name] * 1e3:6.1f} ms   {ratio('notebooks', name):7.0f} x   "
+              f"{ratio('plain', name):10.1f} x")
     print("  rmtdyn.simulate (exact Gaussian test error):")
-    for name, per in (("default path", per_gauss), ("eigendecomposition forced", per_gauss_eig)):
-        print(f"    {name:44s} {per * 1e3:7.1f} ms   {per_nb / per:7.0f} x   {per_loop / per:10.1f} x")
-    print(f"  goal: >= 100 x the notebooks' loop   ({runs} runs, best of 3)")
+    for label, name in (("default path", "gauss"), ("eigendecomposition forced", "gauss_eig")):
+        print(f"    {label:40s} {med[name] * 1e3:6.1f} ms   {ratio('notebooks', name):7.0f} x   "
+              f"{ratio('plain', name):10.1f} x")
+    print(f"  of which drawing a run's training and test sets: {med['draws'] * 1e3:.1f} ms   "
+          f"(goal: >= 100 x the notebooks' loop; {runs} runs per round)")
 
 
 def explorer_latency(changes=50, seed=0):

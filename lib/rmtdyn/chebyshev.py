@@ -100,13 +100,14 @@ def lambda_max_bound(M, *, start=None, steps=16):
     raise ValueError("M is not symmetric positive semi-definite with finite entries")
 
 
-def coefficients(L, t, *, alpha, dynamics, gamma=0.0, nodes=None):
+def coefficients(L, t, *, alpha, dynamics, gamma=0.0, nodes=None, start=None):
     """Chebyshev coefficients on :math:`[0, L]` of the filters :math:`f_t, g_t` at every time.
 
     Returns ``(a, b, f_max, g_max)``: ``a`` and ``b`` of shape (T, N + 1) (the coefficients of
     :math:`f_t` and :math:`g_t` from the interpolant on N + 1 Chebyshev–Lobatto points), and
     the largest :math:`|f_t|, |g_t|` on the grid.  The grid is the first of 32, 64, 128, 256
-    points whose last four coefficients are at rounding level, or ``None`` if none is.
+    points (``nodes`` only, if given; none below ``start``) whose last four coefficients are
+    at rounding level, or ``None`` if none is.
 
     Notes
     -----
@@ -120,7 +121,8 @@ def coefficients(L, t, *, alpha, dynamics, gamma=0.0, nodes=None):
     >>> bool(np.abs(a[1, :3] - [0.8, -0.2, 0.0]).max() < 1e-15)   # 1 - 0.1 x = 0.8 - 0.2 T_1
     True
     """
-    for N in (_NODES if nodes is None else (nodes,)):
+    grids = (nodes,) if nodes is not None else tuple(N for N in _NODES if start is None or N >= start)
+    for N in grids:
         x = 0.5 * L * (1 + np.cos(np.pi * np.arange(N + 1) / N))
         f, g = filters(x, t, alpha=alpha, dynamics=dynamics, gamma=gamma)
         if not (np.isfinite(f).all() and np.isfinite(g).all()):
@@ -288,8 +290,11 @@ def _coefficients(L, t, alpha, dynamics, gamma, cache):
     key = (L, alpha, dynamics, gamma, t.tobytes())
     if cache is not None and key in cache:
         return cache[key]
-    coef = coefficients(L, t, alpha=alpha, dynamics=dynamics, gamma=gamma)
+    start = None if cache is None else cache.get("nodes")   # the grid that sufficed last time
+    coef = coefficients(L, t, alpha=alpha, dynamics=dynamics, gamma=gamma, start=start)
     if coef is not None:
+        if cache is not None:
+            cache["nodes"] = coef[0].shape[1] - 1
         a, b, f_max, g_max = coef
         coef = (a, b, f_max, g_max, _tails(a), _tails(b))
     if cache is not None:
