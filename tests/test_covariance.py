@@ -19,6 +19,7 @@ import pytest
 
 import rmtdyn as rd
 from rmtdyn import covariance as cv
+from rmtdyn import covariance_law as law, covariance_theory as ct
 
 T_FLOW = np.array([0.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0])
 
@@ -246,7 +247,7 @@ def test_split_form_equals_one_ellipse_for_a_general_covariance(monkeypatch):
     C = cv.Covariance.power_law(128, exponent=0.7)
     t = np.array([100.0, 1000.0, 3000.0])
     split = cv.predict(pb, C, t)
-    monkeypatch.setattr(cv, "_SPLIT_AT", np.inf)
+    monkeypatch.setattr(ct, "_SPLIT_AT", np.inf)
     one = cv.predict(pb, C, t)
     for key in ("E", "V", "E_train", "V_train"):
         assert np.allclose(getattr(split, key), getattr(one, key), rtol=1e-10, atol=0), key
@@ -279,12 +280,12 @@ def test_split_form_warns_when_its_error_estimate_exceeds_rtol():
 
 def _one_ellipse(pb, C, t, dynamics, nodes=None, factor=1):
     """(moments, estimate, N) of the one-ellipse rule on predict's own ellipse (or with `nodes`)."""
-    spec = cv._Spec(C, pb.c, C.rotate(C.default_mean(pb.mu2)) ** 2)
-    spike, edge = cv._spike(spec)
+    spec = law._Spec(C, pb.c, C.rotate(C.default_mean(pb.mu2)) ** 2)
+    spike, edge = law._spike(spec)
     right = max(edge, spike or 0.0) * (1 + 1e-9)
-    K = cv._ellipse_half(spec, right, t, pb.alpha, dynamics, 1e-12, 1.6, 5.0)
+    K = ct._ellipse_half(spec, right, t, pb.alpha, dynamics, 1e-12, 1.6, 5.0)
     K = rd.contour.ellipse(0.0, right, rho=K.rho, nodes=nodes or factor * K.z.size, half_step=True)
-    *out, err = cv._integrals(spec, K, t, pb.alpha, dynamics, pb.sigma2)
+    *out, err = ct._integrals(spec, K, t, pb.alpha, dynamics, pb.sigma2)
     return np.array(out), err, K.z.size
 
 
@@ -296,7 +297,7 @@ def _times(c, dynamics):
     if dynamics == "gd":
         return np.array([1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0])
     t = np.array([1.0, 3.0, 10.0, 30.0, 100.0, 300.0])
-    return t[0.01 * t * (1 + np.sqrt(c)) ** 2 * 1.02 <= cv._SPLIT_AT]    # the one-ellipse times
+    return t[0.01 * t * (1 + np.sqrt(c)) ** 2 * 1.02 <= ct._SPLIT_AT]    # the one-ellipse times
 
 
 @pytest.mark.parametrize("c,mu2,sigma2,dynamics", ONE_ELLIPSE)
@@ -336,15 +337,15 @@ def test_one_ellipse_is_refined_until_its_estimate_meets_rtol(monkeypatch):
     C = cv.Covariance.two_level(200, low=0.5, high=4.0, fraction=0.2)
     t = np.array([1, 10, 30])
     ref = cv.predict(pb, C, t, dynamics="gd")
-    real = cv._ellipse_half
-    monkeypatch.setattr(cv, "_ellipse_half", lambda *a, **k: rd.contour.ellipse(
+    real = ct._ellipse_half
+    monkeypatch.setattr(ct, "_ellipse_half", lambda *a, **k: rd.contour.ellipse(
         0.0, a[1], rho=real(*a, **k).rho, nodes=32, half_step=True))
     with warnings.catch_warnings():
         warnings.simplefilter("error", rd.quadrature.QuadratureWarning)
         refined = cv.predict(pb, C, t, dynamics="gd")          # 32 -> ... nodes, no warning
     for key in ("E", "V", "E_train", "V_train"):
         assert np.allclose(getattr(refined, key), getattr(ref, key), rtol=1e-6, atol=0), key
-    monkeypatch.setattr(cv, "_MAX_NODES", 32)                  # refinement capped: it warns
+    monkeypatch.setattr(ct, "_MAX_NODES", 32)                  # refinement capped: it warns
     with pytest.warns(rd.quadrature.QuadratureWarning,
                       match=r"at t=30 \(gd, c=0.5, mu2=4, sigma2=0.1, alpha=0.05, p=200, one ellipse of 32 nodes"):
         cv.predict(pb, C, t, dynamics="gd")

@@ -13,7 +13,8 @@ formula of the book:
   the ridge penalty, unequal classes (also reached as ``rmtdyn.theory.X``);
 * :mod:`rmtdyn.results`  -- the theory's result types (frozen dataclasses read like dicts);
 * :mod:`rmtdyn.contour`  -- the same theorem as contour integrals (Cauchy);
-* :mod:`rmtdyn.covariance` -- any noise covariance C: generalised MP law, the theorem, a runner;
+* :mod:`rmtdyn.covariance` -- any noise covariance C: the type, sampler and runner, and the names of
+  :mod:`rmtdyn.covariance_law` (the generalised MP law) and :mod:`rmtdyn.covariance_theory` (the theorem);
 * :mod:`rmtdyn.data`     -- the Gaussian mixture sampler;
 * :mod:`rmtdyn.dynamics` -- gradient descent on data (iteration, matrix exponential, eigendecomposition);
 * :mod:`rmtdyn.chebyshev` -- the training path at every time from a Chebyshev expansion, with its error bound;
@@ -30,16 +31,18 @@ first use (PEP 562, as SciPy does), so ``import rmtdyn`` is light.
 
 import importlib
 
-_SUBMODULES = ("_json", "animations", "chebyshev", "classes", "cli", "contour", "covariance", "data",
-               "dynamics", "explorer", "filters", "montecarlo", "panels", "params", "plots", "quadrature",
-               "realdata", "results", "ridge", "spectrum", "stopping", "theory")
+_SUBMODULES = ("_json", "animations", "chebyshev", "classes", "cli", "contour", "covariance",
+               "covariance_law", "covariance_theory", "data", "dynamics", "explorer", "filters",
+               "montecarlo", "panels", "params", "plots", "quadrature", "realdata", "results", "ridge",
+               "spectrum", "stopping", "theory")
 _NAMES = {"Problem": "params", "Prediction": "theory", "Simulation": "montecarlo", "predict": "theory",
           "predict_contour": "contour", "limits": "theory", "error_rate": "theory", "simulate": "montecarlo"}
 
 __all__ = ["Problem", "Prediction", "Simulation", "predict", "predict_contour", "limits",
-           "error_rate", "simulate", "animations", "chebyshev", "classes", "contour", "covariance", "data",
-           "dynamics", "explorer", "filters", "montecarlo", "panels", "params", "plots", "quadrature",
-           "realdata", "results", "ridge", "spectrum", "stopping", "theory"]
+           "error_rate", "simulate", "animations", "chebyshev", "classes", "contour", "covariance",
+           "covariance_law", "covariance_theory", "data", "dynamics", "explorer", "filters",
+           "montecarlo", "panels", "params", "plots", "quadrature", "realdata", "results", "ridge",
+           "spectrum", "stopping", "theory"]
 
 __version__ = "0.1.0"
 
