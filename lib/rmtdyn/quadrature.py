@@ -29,6 +29,7 @@ at those times on the level's nodes form one array, and the five moments are one
 product of it with the weights.
 """
 
+import functools
 import math
 import warnings
 
@@ -69,9 +70,7 @@ def _level_nodes(level):
     return lo, hi, dx, 1.0 / ch   # the last: sqrt((1 + x)(1 - x))
 
 
-_CACHE = {}
-
-
+@functools.lru_cache(maxsize=256)
 def bulk_levels(c, level):
     """Nodes and weights added at one level of the nested tanh-sinh rule on the MP bulk.
 
@@ -86,10 +85,6 @@ def bulk_levels(c, level):
     >>> bool(np.isclose(total * 0.25 / 2 ** 3, np.pi))  # int sqrt((x-a)(b-x)) dx = pi (b-a)^2/8 = 2 pi c
     True
     """
-    key = (float(c), int(level))
-    hit = _CACHE.get(key)
-    if hit is not None:
-        return hit
     lm = (1 - math.sqrt(c)) ** 2
     lp = (1 + math.sqrt(c)) ** 2
     half = 2 * math.sqrt(c)          # (lp - lm) / 2
@@ -97,11 +92,17 @@ def bulk_levels(c, level):
     d_lo, d_hi = half * lo, half * hi
     x = np.where(lo <= hi, lm + d_lo, lp - d_hi)
     w = half * half * dx * sq
-    out = (x, d_lo, d_hi, w)
-    if len(_CACHE) > 256:
-        _CACHE.clear()
-    _CACHE[key] = out
-    return out
+    return x, d_lo, d_hi, w
+
+
+def _measure_weights(c, mu2, levels, scale=1.0):
+    """Nodes of the given levels (in that order), their counts, and the weights of the bulk parts
+    of mu and nu there (the tanh-sinh weights times ``scale``, the step of the finest level)."""
+    parts = [bulk_levels(c, level) for level in levels]
+    x, _, d_hi, w = (np.concatenate([p[i] for p in parts]) for i in range(4))
+    w = w * scale
+    gap = (mu2 - math.sqrt(c)) ** 2 / mu2        # lambda_s - lambda_+ >= 0, without cancellation
+    return x, [p[0].size for p in parts], w / (2 * math.pi * (gap + d_hi)), w / (2 * math.pi * c * x)
 
 
 def measure_rule(problem, level):
@@ -117,15 +118,8 @@ def measure_rule(problem, level):
     >>> round(float(w_mu.sum()), 12), round(float(w_nu.sum()), 12)   # c/mu2 and min(1, 1/c)
     (0.125, 1.0)
     """
-    c, mu2 = problem.c, problem.mu2
-    parts = [bulk_levels(c, k) for k in range(level + 1)]
-    x, d_lo, d_hi, w = (np.concatenate([p[i] for p in parts]) for i in range(4))
-    w = w * (_H0 / 2 ** level)
-    gap = (mu2 - math.sqrt(c)) ** 2 / mu2
-    return x, w / (2 * math.pi * (gap + d_hi)), w / (2 * math.pi * c * x)
-
-
-_WEIGHTS = {}
+    x, _, w_mu, w_nu = _measure_weights(problem.c, problem.mu2, range(level + 1), _H0 / 2 ** level)
+    return x, w_mu, w_nu
 
 
 def _weights(problem, levels):
@@ -136,25 +130,17 @@ def _weights(problem, levels):
     (so :math:`g_t = -q/y`), ``W @ [q, q**2, f**2]`` are the bulk sums (without the step
     :math:`h`) ``[[m0, 0], [m1, m2], [m3, m4]]`` of the five moments of :func:`bulk_moments`.
     """
-    key = (problem.c, problem.mu2, problem.gamma, levels)
-    hit = _WEIGHTS.get(key)
-    if hit is not None:
-        return hit
-    c, mu2 = problem.c, problem.mu2
-    parts = [bulk_levels(c, level) for level in levels]
-    x, _, d_hi, w = (np.concatenate([p[i] for p in parts]) for i in range(4))
-    gap = (mu2 - math.sqrt(c)) ** 2 / mu2        # lambda_s - lambda_+ >= 0, without cancellation
-    w_mu = w / (2 * math.pi * (gap + d_hi))      # mu bulk density times the weights
-    w_nu = w / (2 * math.pi * c * x)
-    y = x + problem.gamma if problem.gamma else x
+    return _moment_weights(problem.c, problem.mu2, problem.gamma, tuple(levels))
+
+
+@functools.lru_cache(maxsize=256)
+def _moment_weights(c, mu2, gamma, levels):
+    x, counts, w_mu, w_nu = _measure_weights(c, mu2, levels)
+    y = x + gamma if gamma else x
     yy = y * y
     W = np.array([[-w_mu / y, np.zeros_like(y)], [w_mu / yy, (x * w_mu) / yy], [w_nu, x * w_nu]])
-    ends = np.cumsum([0] + [p[0].size for p in parts]).tolist()
-    out = (y, W, list(zip(ends[:-1], ends[1:])))
-    if len(_WEIGHTS) > 256:
-        _WEIGHTS.clear()
-    _WEIGHTS[key] = out
-    return out
+    ends = np.cumsum([0] + counts).tolist()
+    return y, W, list(zip(ends[:-1], ends[1:]))
 
 
 _BLOCK = 2 ** 17   # (nodes x times) values per block of times: ~1 MB per array, whatever the level
