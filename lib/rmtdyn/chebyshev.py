@@ -70,14 +70,13 @@ def lambda_max_bound(M, *, start=None, steps=16):
     True
     """
     p = M.shape[0]
-    S = M
     q = np.ones(p) if start is None else np.asarray(start, dtype=float) + 1.0
     q = q / np.linalg.norm(q)
     Q = np.empty((p, min(steps, p)))
     a, b = [], []
     for j in range(Q.shape[1]):
         Q[:, j] = q
-        z = S @ q
+        z = M @ q
         a.append(q @ z)
         z -= Q[:, :j + 1] @ (Q[:, :j + 1].T @ z)
         z -= Q[:, :j + 1] @ (Q[:, :j + 1].T @ z)
@@ -87,15 +86,12 @@ def lambda_max_bound(M, *, start=None, steps=16):
         b.append(beta)
         q = z / beta
     theta = float(eigvalsh_tridiagonal(np.array(a), np.array(b[:len(a) - 1]))[-1])
-    scale = max(theta, float(np.abs(np.diag(S)).max()), 1e-300)
+    scale = max(theta, float(np.abs(np.diag(M)).max()), 1e-300)
     margin = 0.01
     for _ in range(40):
-        L = max(theta, 0.0) + margin * scale
-        A = -S
-        A.flat[::p + 1] += L
-        _, info = dpotrf(A, lower=0, clean=0, overwrite_a=1)
-        if info == 0:
-            return L * (1 + 8 * p * _EPS)
+        L = (max(theta, 0.0) + margin * scale) * (1 + 8 * p * _EPS)
+        if _proves_bound(M, L):
+            return L
         margin *= 4
     raise ValueError("M is not symmetric positive semi-definite with finite entries")
 
@@ -267,7 +263,6 @@ def _interval(S, start, cache):
     else :func:`lambda_max_bound`, raised by 8 % to leave room for the next runs (the
     largest eigenvalue varies by a few per cent from run to run).
     """
-    p = S.shape[0]
     known = [] if cache is None else cache.setdefault("intervals", [])
     if known:
         v = np.asarray(start, dtype=float) + 1.0
@@ -276,14 +271,23 @@ def _interval(S, start, cache):
             v /= math.sqrt(v @ v)
         theta = float(v @ (S @ v))
         for L in sorted(known):
-            if theta <= L <= 1.2 * theta:
-                A = -S
-                A.flat[::p + 1] += L
-                if dpotrf(A, lower=0, clean=0, overwrite_a=1)[1] == 0:
-                    return L * (1 + 8 * p * _EPS)
+            if theta <= L <= 1.2 * theta and _proves_bound(S, L):
+                return L    # the same value as before: the runs share its coefficients
     L = 1.08 * lambda_max_bound(S, start=start)
     known.append(L)
     return L
+
+
+def _proves_bound(M, L):
+    """Whether a Cholesky factorisation shows :math:`\\lambda_{\\max}(M) \\le L`.
+
+    It factors :math:`L'I - M` with :math:`L' = L/(1 + 8p\\epsilon)`: success proves that
+    matrix positive definite up to the factorisation's backward error, below :math:`L - L'`.
+    """
+    p = M.shape[0]
+    A = -M
+    A.flat[::p + 1] += L / (1 + 8 * p * _EPS)
+    return dpotrf(A, lower=0, clean=0, overwrite_a=1)[1] == 0
 
 
 def _coefficients(L, t, alpha, dynamics, gamma, cache):
