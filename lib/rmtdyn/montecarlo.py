@@ -257,6 +257,17 @@ def _sample_errors(scores, n1, tau, zero_tau, band=None):
 _U32 = 2.0 ** -24  # unit roundoff of float32
 
 
+def _band(XB, C, X, err):
+    """Per time: how far a float64 score ``(XB @ C.T)[i, t]`` may be from the exact :math:`x_i^Tw(t)`.
+
+    :math:`\\max_i\\|x_i\\|\\,\\mathrm{err}_t` for the path, plus the product's rounding
+    :math:`(q+2)\\epsilon` times ``size`` :math:`= \\max_i\\|(X^TB)_i\\|\\,\\|C_t\\|`, the bound of
+    :math:`|(X^TB)_i|\\cdot|C_t|` also returned.
+    """
+    size = math.sqrt(np.einsum("ij,ij->i", XB, XB).max()) * np.sqrt(np.einsum("ij,ij->i", C, C))
+    return math.sqrt(np.einsum("ij,ij->j", X, X).max()) * err + (XB.shape[1] + 2) * _EPS * size, size
+
+
 def _certified_errors(XB, C, X, err, n1):
     """Pooled and per-class error rates at threshold 0 of the scores ``XB @ C.T`` of an approximate path.
 
@@ -269,10 +280,8 @@ def _certified_errors(XB, C, X, err, n1):
     n, q = XB.shape
     S = XB.astype(np.float32) @ C.T.astype(np.float32)
     g = (q + 2) * _U32 / (1 - (q + 2) * _U32)
-    row = math.sqrt(np.einsum("ij,ij->i", XB, XB).max())
-    col = np.sqrt(np.einsum("ij,ij->i", C, C))
-    band64 = math.sqrt(np.einsum("ij,ij->j", X, X).max()) * err + (q + 2) * _EPS * row * col
-    band = np.nextafter((band64 + 1.01 * g * row * col).astype(np.float32), np.float32(np.inf))
+    band64, size = _band(XB, C, X, err)
+    band = np.nextafter((band64 + 1.01 * g * size).astype(np.float32), np.float32(np.inf))
     s1, s2 = S[:n1], S[n1:]
     above1, below2 = _column_count(s1 > band), _column_count(s2 < -band)
     unsure = (n1 - above1 - _column_count(s1 < -band)) + (n - n1 - below2 - _column_count(s2 > band))
@@ -320,11 +329,7 @@ def _errors(XB, C, X, err, n1, tau, zero_tau):
         return _sample_errors(XB @ C.T, n1, tau, zero_tau)
     if zero_tau:
         return _certified_errors(XB, C, X, err, n1)
-    # |x_i^T (w_approx - w)| <= max_i ||x_i|| err (+ the float64 product's rounding)
-    band = np.sqrt(np.einsum("ij,ij->j", X, X).max()) * err
-    band = band + (XB.shape[1] + 2) * _EPS * math.sqrt(np.einsum("ij,ij->i", XB, XB).max()) \
-        * np.sqrt(np.einsum("ij,ij->i", C, C))
-    return _sample_errors(XB @ C.T, n1, tau, zero_tau, band)
+    return _sample_errors(XB @ C.T, n1, tau, zero_tau, _band(XB, C, X, err)[0])
 
 
 def _one_run(d, t, tau, zero_tau, alpha, gamma, dynamics, method, cache=None):
