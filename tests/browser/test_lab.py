@@ -14,7 +14,6 @@ Takes about a minute on 2 cores (JupyterLab start-up and the notebook's own cell
 import hashlib
 import json
 import os
-import re
 import secrets
 import shutil
 import socket
@@ -64,7 +63,10 @@ def lab(tmp_path, chromium):
     for plugin, value in (("@jupyterlab/docmanager-extension/plugin", {"autosave": False}),
                           ("@jupyterlab/apputils-extension/notification",
                            {"fetchNews": "false", "checkForUpdates": False}),
-                          ("@jupyterlab/notebook-extension/tracker", {"windowingMode": "none"})):
+                          # the notebook's kernel (python3) starts without a "Select Kernel" dialog,
+                          # which otherwise may come up during Run All and restart the kernel
+                          ("@jupyterlab/notebook-extension/tracker",
+                           {"windowingMode": "none", "autoStartDefaultKernel": True})):
         path = settings / f"{plugin}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(value))
@@ -104,28 +106,12 @@ def lab(tmp_path, chromium):
         shutil.rmtree(tmp_path / "runtime", ignore_errors=True)
 
 
-def _start_kernel(base, token):
-    """Start the notebook's kernel (a session on its path) before the page opens it.
-
-    The page then attaches to this kernel, as it does to a kernel a reader left running:
-    on a loaded machine a kernel that JupyterLab starts itself may be late, and JupyterLab
-    then asks which kernel to use while Run All is under way.
-    """
-    body = json.dumps({"path": NOTEBOOK, "type": "notebook", "name": Path(NOTEBOOK).name,
-                       "kernel": {"name": "python3"}}).encode()
-    request = urllib.request.Request(f"{base}/api/sessions?token={token}", data=body, method="POST",
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=60) as r:
-        assert json.load(r)["kernel"]["name"] == "python3"
-
-
 def test_explore_notebook_in_jupyterlab(lab, chromium):
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     base, token = lab
     digest = hashlib.sha256((REPO / NOTEBOOK).read_bytes()).hexdigest()
-    _start_kernel(base, token)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS)
         try:
